@@ -1,0 +1,20 @@
+"""The /api/v1/ routes: every viewset here derives from the scoped base viewsets."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from edudb.accounts.api import AccountViewSet, me, obtain_token
+from edudb.core.api import UnitViewSet
+
+router = DefaultRouter()
+router.register("units", UnitViewSet, basename="unit")
+router.register("accounts", AccountViewSet, basename="account")
+
+urlpatterns = [
+    path("auth/token/", obtain_token, name="token"),
+    path("me/", me, name="me"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,65 @@
+"""Session rules for signed-in accounts (R10.1, R4.6): absolute lifetime, forced steps before any other page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+SIGNED_IN_AT = "edudb_signed_in_at"
+ENROL_TOTP = "edudb_enrol_totp"
+_SEEN_EVERY = 300  # seconds between writes of last_seen_at
+
+
+class SessionPolicyMiddleware:
+    """Ends sessions past their absolute lifetime and walks new holders through the required first steps."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and request.session.get(SIGNED_IN_AT) is not None:
+            response = self._enforce(request)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    def _enforce(self, request: HttpRequest) -> HttpResponse | None:
+        user = request.user
+        now = timezone.now().timestamp()
+        if now - request.session[SIGNED_IN_AT] > settings.EDUDB_SESSION_ABSOLUTE.total_seconds():
+            logout(request)
+            messages.info(request, _("Phiên làm việc đã quá 10 giờ; hãy đăng nhập lại."))
+            return redirect(settings.LOGIN_URL)
+        if user.last_seen_at is None or now - user.last_seen_at.timestamp() > _SEEN_EVERY:
+            from edudb.accounts.models import Account
+
+            Account.objects.filter(pk=user.pk).update(last_seen_at=timezone.now())
+        path = request.path_info
+        exempt = {reverse("accounts:logout"), reverse("set_language")}
+        if path.startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/") else f"/{settings.STATIC_URL}") or path in exempt:
+            return None
+        steps = [
+            (request.session.get(ENROL_TOTP), "accounts:totp_enrol"),
+            (user.must_change_password, "accounts:password_change"),
+            (user.acknowledged_at is None, "accounts:acknowledge"),
+        ]
+        for needed, url_name in steps:
+            if needed:
+                target = reverse(url_name)
+                if path != target:
+                    if path.startswith("/api/"):
+                        from django.http import JsonResponse
+
+                        return JsonResponse({"detail": _("Hãy hoàn tất các bước bắt buộc trên trang web trước.")}, status=403)
+                    return redirect(target)
+                return None
+        return None

@@ -1,0 +1,18 @@
+"""Template context every page needs: the system's facts and the signed-in account's scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from edudb.core.scoping import scope_for
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "system_address": settings.EDUDB_SYSTEM_ADDRESS,
+        "hotline": settings.EDUDB_HOTLINE,
+        "scope": scope_for(getattr(request, "user", None)),
+    }

@@ -1,0 +1,31 @@
+"""Request-wide context: a request id and the client address, for the audit trail and the logs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from edudb.core.audit import reset_request_context, set_request_context
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,36}$")
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The peer address; a reverse proxy in front is expected to pass the real one as REMOTE_ADDR."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        token = set_request_context(ip=client_ip(request), request_id=incoming if _REQUEST_ID.match(incoming) else None)
+        try:
+            response = self.get_response(request)
+        finally:
+            reset_request_context(token)
+        return response

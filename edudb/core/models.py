@@ -1,0 +1,197 @@
+"""The unit tree (R1), the scoping door every user-visible query goes through (R5), and the audit trail (R10.2)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from edudb.core.scoping import Domain, ScopedQuerySet
+from edudb.quality.text import clean_text, search_key
+
+
+class Category(models.TextChoices):
+    """What a kind of unit is in the management hierarchy; the behaviour hangs on this, not on kind codes."""
+
+    DEPARTMENT = "department", _("Sở Giáo dục và Đào tạo")
+    OFFICE = "office", _("Phòng chuyên môn thuộc Sở")
+    MANAGER = "manager", _("Đơn vị quản lý trung gian")
+    INSTITUTION = "institution", _("Cơ sở giáo dục")
+
+
+class Oversight(models.TextChoices):
+    """How a Sở office oversees data (Điều 6.2): by level group, staff only, or read-and-review."""
+
+    NONE = "", _("—")
+    LEVELS = "levels", _("Theo cấp học")
+    STAFF = "staff", _("Đội ngũ của Sở và đơn vị trực thuộc")
+    REVIEW = "review", _("Rà soát, khai thác theo lĩnh vực")
+
+
+class LevelGroup(models.Model):
+    """A level group (cấp học): mầm non, tiểu học, THCS, THPT, GDTX."""
+
+    code = models.SlugField(_("mã"), max_length=10, unique=True)
+    name = models.CharField(_("tên"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("cấp học")
+        verbose_name_plural = _("cấp học")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitKind(models.Model):
+    """A kind of unit (loại đơn vị) — data, so the same software runs the 2022 and the 2025 shapes (R1.2)."""
+
+    code = models.SlugField(_("mã"), max_length=30, unique=True)
+    name = models.CharField(_("tên"), max_length=150)
+    category = models.CharField(_("nhóm"), max_length=20, choices=Category.choices)
+    default_levels = models.CharField(
+        _("cấp học mặc định"), max_length=60, blank=True, help_text=_("Mã cấp học, cách nhau bởi dấu |")
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("loại đơn vị")
+        verbose_name_plural = _("loại đơn vị")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_admin_account(self) -> bool:
+        """Sở offices work through user accounts the Sở issues (Điều 5.2); every other unit has its admin."""
+        return self.category != Category.OFFICE
+
+
+def subtree_q(path: str, prefix: str = "") -> models.Q:
+    """Everything whose unit path starts with ``path``, as an index-friendly range (paths are digits and '/')."""
+    return models.Q(**{f"{prefix}path__gte": path, f"{prefix}path__lt": path + "~"})
+
+
+class UnitQuerySet(ScopedQuerySet["Unit"]):
+    def subtree(self, unit: Unit) -> UnitQuerySet:
+        return self.filter(subtree_q(unit.path))
+
+
+class Unit(models.Model):
+    """A unit of the education sector (đơn vị): the Sở, an office, a manager or an institution."""
+
+    scope_unit_field: ClassVar[str] = ""
+    scope_domain: ClassVar[Domain] = Domain.UNITS
+
+    code = models.CharField(_("mã đơn vị"), max_length=20, unique=True)
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    kind = models.ForeignKey(UnitKind, models.PROTECT, related_name="units", verbose_name=_("loại đơn vị"))
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("đơn vị quản lý")
+    )
+    path = models.CharField(max_length=255, editable=False, db_index=True)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    level_codes = models.CharField(_("cấp học"), max_length=60, blank=True, help_text=_("Dạng |th|thcs|"))
+    oversight = models.CharField(_("phạm vi giám sát"), max_length=10, choices=Oversight.choices, blank=True)
+    province_code = models.CharField(_("mã tỉnh/thành phố"), max_length=2, default="31")
+    commune_code = models.CharField(_("mã xã/phường"), max_length=5, blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    head_name = models.CharField(
+        _("thủ trưởng đơn vị"), max_length=120, blank=True, help_text=_("Người chịu trách nhiệm về dữ liệu (Điều 8.2)")
+    )
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    name_key = models.CharField(max_length=255, editable=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(parent__isnull=False) | models.Q(depth=0), name="unit_root_has_depth_zero"
+            ),
+        ]
+        indexes = [models.Index(fields=["parent", "kind"], name="unit_parent_kind_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name = clean_text(self.name)
+        self.name_key = search_key(self.name)
+        if not self.level_codes and self.kind_id:
+            self.level_codes = self.kind.default_levels
+        self.level_codes = normalise_level_codes(self.level_codes)
+        creating = self.pk is None
+        super().save(*args, **kwargs)
+        if creating or not self.path:
+            self.path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+            self.depth = self.parent.depth + 1 if self.parent else 0
+            Unit.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
+
+    @property
+    def category(self) -> str:
+        return self.kind.category
+
+    @property
+    def levels(self) -> list[str]:
+        return [code for code in self.level_codes.split("|") if code]
+
+    def is_within(self, other: Unit) -> bool:
+        """True when this unit is ``other`` or lies below it."""
+        return self.path.startswith(other.path)
+
+    def ancestors(self) -> UnitQuerySet:
+        ids = [int(part) for part in self.path.strip("/").split("/") if part]
+        return Unit.objects.filter(pk__in=ids).order_by("depth")
+
+
+def normalise_level_codes(raw: str | list[str]) -> str:
+    codes = raw if isinstance(raw, list) else [part for part in raw.replace(",", "|").split("|")]
+    cleaned = sorted({code.strip() for code in codes if code.strip()})
+    return f"|{'|'.join(cleaned)}|" if cleaned else ""
+
+
+class AuditEntry(models.Model):
+    """One entry of the append-only, hash-chained audit trail (nhật ký hệ thống)."""
+
+    scope_unit_field: ClassVar[str] = "unit"
+    scope_domain: ClassVar[Domain] = Domain.AUDIT
+
+    at = models.DateTimeField(_("thời điểm"), db_index=True)
+    actor = models.ForeignKey(
+        "accounts.Account", models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+"
+    )
+    actor_username = models.CharField(_("tài khoản"), max_length=150, blank=True, db_index=True)
+    unit = models.ForeignKey(Unit, models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+")
+    ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    request_id = models.CharField(max_length=36, blank=True)
+    action = models.CharField(_("thao tác"), max_length=60, db_index=True)
+    object_type = models.CharField(_("loại đối tượng"), max_length=60, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    object_repr = models.CharField(_("đối tượng"), max_length=255, blank=True)
+    changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("mục nhật ký")
+        verbose_name_plural = _("nhật ký hệ thống")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.actor_username} {self.action}"
+
