@@ -53,7 +53,7 @@ class Cast:
 
 
 def build_cast() -> Cast:
-    so = UnitFactory(code="SGD31", name="Sở Giáo dục và Đào tạo Hải Phòng", kind="so")
+    so = UnitFactory(code="SGD31", name="Sở Giáo dục và Đào tạo thành phố Hải Phòng", kind="so")
     units = {
         "so": so,
         "office_th": UnitFactory(
@@ -89,6 +89,7 @@ def cast(db: Any) -> Cast:
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings: Any) -> None:
     """Argon2 is what production uses (asserted in a test of its own); tests hash with a cheap hasher."""
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # django-otp's back-off would slow tests that retry codes at once
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.Argon2PasswordHasher",

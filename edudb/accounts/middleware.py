@@ -26,7 +26,8 @@ class SessionPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and request.session.get(SIGNED_IN_AT) is not None:
+        if user.is_authenticated:
+            request.session.setdefault(SIGNED_IN_AT, timezone.now().timestamp())
             response = self._enforce(request)
             if response is not None:
                 return response

@@ -80,6 +80,13 @@ def can_manage(issuer: Account, account: Account) -> bool:
     return issuer.pk != account.pk and issuance_refusal(issuer, account.unit, account.kind) is None
 
 
+def can_suspend(by: Account, account: Account) -> bool:
+    """Whoever manages the account, and, as a security measure, any admin above its unit, may suspend it."""
+    if can_manage(by, account):
+        return True
+    return by.is_admin and by.pk != account.pk and account.unit.is_within(by.unit)
+
+
 def _require_manage(by: Account, account: Account) -> None:
     if not can_manage(by, account):
         raise AccountRefused(_("Bạn không có quyền quản lý tài khoản này."))
@@ -189,7 +196,8 @@ def _end_sessions_and_tokens(account: Account) -> None:
 @transaction.atomic
 def suspend_account(account: Account, *, by: Account, reason: str) -> None:
     """Suspend an account at once: its sessions and API tokens stop working on the next request."""
-    _require_manage(by, account)
+    if not can_suspend(by, account):
+        raise AccountRefused(_("Bạn không có quyền tạm khóa tài khoản này."))
     if not reason.strip():
         raise AccountRefused(_("Hãy ghi lý do tạm khóa."))
     if not account.is_active:

@@ -91,7 +91,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 account, old_password=form.cleaned_data["old_password"], new_password=form.cleaned_data["new_password1"]
             )
         except ValidationError as exc:
-            target = "old_password" if exc.code == "wrong_password" else "new_password1"
+            target = "old_password" if getattr(exc, "code", None) == "wrong_password" else "new_password1"
             form.add_error(target, exc)
         else:
             signed_in_at = request.session.get(SIGNED_IN_AT)
@@ -190,6 +190,7 @@ class AccountDetailView(ScopedDetailView):
             handover_form=HandoverForm(),
             handovers=account.handovers.all()[:20],
             can_manage=services.can_manage(manager, account),
+            can_suspend=services.can_suspend(manager, account),
             can_hand_over=account.is_admin and (manager.pk == account.pk or services.can_manage(manager, account)),
             **kwargs,
         )

@@ -195,3 +195,13 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor_username} {self.action}"
 
+
+
+class ScheduledRun(models.Model):
+    """When a periodic background task was last queued, so a restarted scheduler does not queue it twice."""
+
+    name = models.CharField(max_length=120, unique=True)
+    last_enqueued_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.last_enqueued_at:%Y-%m-%d %H:%M}"

@@ -104,7 +104,9 @@ class UnitDetailView(ScopedDetailView):
 
         unit = self.object
         user = self.request.user
-        ancestors = Unit.objects.visible_to(user).filter(pk__in=unit.ancestors().values("pk")).exclude(pk=unit.pk)
+        ancestors = list(
+            Unit.objects.visible_to(user).filter(pk__in=unit.ancestors().values("pk")).exclude(pk=unit.pk).order_by("depth")
+        )
         children = with_visible_children(
             Unit.objects.visible_to(user).filter(parent=unit).select_related("kind").order_by("kind__order", "name_key"),
             user,

@@ -26,7 +26,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Unit
 
-    code = factory.Sequence(lambda n: f"31{n:06d}")
+    code = factory.Sequence(lambda n: f"39{n:06d}")
     name = factory.Sequence(lambda n: f"Trường Tiểu học Số {n}")
     kind = factory.LazyFunction(lambda: UnitKind.objects.get(code="tieu_hoc"))
     parent = None

@@ -1,0 +1,73 @@
+"""Build the demo city: the Sở, its offices, today's 114 communes (or the 2022 districts), ~1,650 institutions."""
+
+from __future__ import annotations
+
+import time
+from argparse import ArgumentParser
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from edudb.core.demo.accounts import SHAPES, render_text, rows_from_db
+from edudb.core.demo.build import SeedRefused, seed
+from edudb.core.models import Unit
+
+
+class Command(BaseCommand):
+    help = (
+        "Tạo dữ liệu mẫu: Sở GD&ĐT Hải Phòng, phòng chuyên môn, 114 xã/phường/đặc khu và các cơ sở giáo dục, "
+        "kèm tài khoản dùng thử (seed the demo data and the demo accounts)."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--shape",
+            choices=SHAPES,
+            default="2025",
+            help="2025: Sở → UBND xã/phường → trường (mặc định); 2022: Sở → Phòng GD&ĐT quận/huyện → trường.",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Không làm gì (chỉ in tài khoản dùng thử) nếu đã có dữ liệu (do nothing when units already exist).",
+        )
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Cho phép chạy khi EDUDB_ENV=production (allow on a production configuration).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if getattr(settings, "PRODUCTION", False) and not options["allow_production"]:
+            raise CommandError(
+                "Không tạo dữ liệu mẫu trên hệ thống thật (EDUDB_ENV=production): tài khoản dùng thử có mật khẩu "
+                "công khai. Thêm --allow-production nếu đây là máy trình diễn. "
+                "(Refusing to seed demo data with public passwords on a production configuration.)"
+            )
+        if Unit.objects.exists():
+            if options["if_empty"]:
+                self.stdout.write("Đã có dữ liệu đơn vị, bỏ qua tạo dữ liệu mẫu (units exist; nothing seeded).\n\n")
+                self.stdout.write(render_text(rows_from_db()))
+                return
+            raise CommandError(
+                f"Cơ sở dữ liệu đã có {Unit.objects.count()} đơn vị; dữ liệu mẫu chỉ tạo trên cơ sở dữ liệu trống. "
+                "Dùng --if-empty để bỏ qua, hoặc tạo cơ sở dữ liệu mới. "
+                "(The database already has units; demo data is only seeded into an empty database.)"
+            )
+        started = time.monotonic()
+        try:
+            result = seed(shape=options["shape"])
+        except SeedRefused as exc:
+            raise CommandError(str(exc)) from exc
+        elapsed = time.monotonic() - started
+        manager = "phong_gddt" if result.shape == "2022" else "ubnd_xa"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Đã tạo dữ liệu mẫu mô hình {result.shape} trong {elapsed:.1f} giây (demo data seeded): "
+                f"{result.units_by_kind[manager]} đơn vị quản lý, {result.institutions} cơ sở giáo dục, "
+                f"{result.accounts} tài khoản."
+            )
+        )
+        self.stdout.write("")
+        self.stdout.write(render_text(rows_from_db()))
