@@ -53,31 +53,49 @@ class Cast:
 
 
 def build_cast() -> Cast:
-    so = UnitFactory(code="SGD31", name="Sở Giáo dục và Đào tạo thành phố Hải Phòng", kind="so")
+    so = UnitFactory.create(code="SGD31", name="Sở Giáo dục và Đào tạo thành phố Hải Phòng", kind="so")
     units = {
         "so": so,
-        "office_th": UnitFactory(
-            code="SGD31-TH", name="Phòng Giáo dục Tiểu học", kind="phong_chuyen_mon", parent=so,
-            oversight=Oversight.LEVELS, level_codes="|th|",
+        "office_th": UnitFactory.create(
+            code="SGD31-TH",
+            name="Phòng Giáo dục Tiểu học",
+            kind="phong_chuyen_mon",
+            parent=so,
+            oversight=Oversight.LEVELS,
+            level_codes="|th|",
         ),
-        "office_tccb": UnitFactory(
-            code="SGD31-TCCB", name="Phòng Tổ chức cán bộ", kind="phong_chuyen_mon", parent=so, oversight=Oversight.STAFF,
+        "office_tccb": UnitFactory.create(
+            code="SGD31-TCCB",
+            name="Phòng Tổ chức cán bộ",
+            kind="phong_chuyen_mon",
+            parent=so,
+            oversight=Oversight.STAFF,
         ),
-        "commune_a": UnitFactory(code="11311", name="UBND Phường Hồng Bàng", kind="ubnd_xa", parent=so),
-        "commune_b": UnitFactory(code="11350", name="UBND Xã An Lão", kind="ubnd_xa", parent=so),
-        "thpt": UnitFactory(code="31000900", name="Trường THPT Ngô Quyền", kind="thpt", parent=so),
+        "commune_a": UnitFactory.create(code="11311", name="UBND Phường Hồng Bàng", kind="ubnd_xa", parent=so),
+        "commune_b": UnitFactory.create(code="11350", name="UBND Xã An Lão", kind="ubnd_xa", parent=so),
+        "thpt": UnitFactory.create(code="31000900", name="Trường THPT Ngô Quyền", kind="thpt", parent=so),
     }
-    units["school_a1"] = UnitFactory(code="31000101", name="Trường Tiểu học Lê Văn Tám", kind="tieu_hoc", parent=units["commune_a"])
-    units["school_a2"] = UnitFactory(code="31000102", name="Trường THCS Chu Văn An", kind="thcs", parent=units["commune_a"])
-    units["school_b1"] = UnitFactory(code="31000201", name="Trường Tiểu học An Lão", kind="tieu_hoc", parent=units["commune_b"])
-    units["school_b2"] = UnitFactory(code="31000202", name="Trường Mầm non Hoa Sen", kind="mam_non", parent=units["commune_b"])
+    units["school_a1"] = UnitFactory.create(
+        code="31000101", name="Trường Tiểu học Lê Văn Tám", kind="tieu_hoc", parent=units["commune_a"]
+    )
+    units["school_a2"] = UnitFactory.create(
+        code="31000102", name="Trường THCS Chu Văn An", kind="thcs", parent=units["commune_a"]
+    )
+    units["school_b1"] = UnitFactory.create(
+        code="31000201", name="Trường Tiểu học An Lão", kind="tieu_hoc", parent=units["commune_b"]
+    )
+    units["school_b2"] = UnitFactory.create(
+        code="31000202", name="Trường Mầm non Hoa Sen", kind="mam_non", parent=units["commune_b"]
+    )
     accounts: dict[str, Account] = {}
     for name, unit in units.items():
         if unit.kind.has_admin_account:
-            accounts[f"{name}_admin"] = AccountFactory(username=f"{name}.admin", unit=unit, kind=AccountKind.ADMIN)
+            accounts[f"{name}_admin"] = AccountFactory.create(
+                username=f"{name}.admin", unit=unit, kind=AccountKind.ADMIN
+            )
     for name, functions in CAST_FUNCTIONS.items():
         unit = units[name.removesuffix("_user")]
-        accounts[name] = AccountFactory(username=name.replace("_", "."), unit=unit, functions=functions)
+        accounts[name] = AccountFactory.create(username=name.replace("_", "."), unit=unit, functions=functions)
     return Cast(units, accounts)
 
 

@@ -28,7 +28,9 @@ from edudb.quality.text import search_key
 class TokenRequestSerializer(serializers.Serializer[Any]):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=200, trim_whitespace=False, style={"input_type": "password"})
-    otp = serializers.CharField(max_length=10, required=False, allow_blank=True, help_text="Mã TOTP (tài khoản quản trị)")
+    otp = serializers.CharField(
+        max_length=10, required=False, allow_blank=True, help_text="Mã TOTP (tài khoản quản trị)"
+    )
 
 
 class TokenResponseSerializer(serializers.Serializer[Any]):
@@ -59,8 +61,10 @@ def obtain_token(request: Request) -> Response:
         return Response({"detail": result.message, "code": str(result.status)}, status=status.HTTP_400_BAD_REQUEST)
     if result.needs_otp_enrolment or result.account.must_change_password:
         return Response(
-            {"detail": "Hãy đăng nhập trên trang web để đổi mật khẩu lần đầu và bật xác thực hai lớp trước khi dùng API.",
-             "code": "setup_required"},
+            {
+                "detail": "Hãy đăng nhập trên trang web để đổi mật khẩu lần đầu và bật xác thực hai lớp trước khi dùng API.",
+                "code": "setup_required",
+            },
             status=status.HTTP_403_FORBIDDEN,
         )
     Token.objects.filter(user=result.account).delete()
@@ -75,8 +79,21 @@ class AccountSerializer(serializers.ModelSerializer[Account]):
     class Meta:
         model = Account
         fields = [
-            "id", "username", "full_name", "email", "phone", "position", "unit", "unit_name", "kind",
-            "is_active", "suspended_reason", "expires_at", "last_seen_at", "created_at", "functions",
+            "id",
+            "username",
+            "full_name",
+            "email",
+            "phone",
+            "position",
+            "unit",
+            "unit_name",
+            "kind",
+            "is_active",
+            "suspended_reason",
+            "expires_at",
+            "last_seen_at",
+            "created_at",
+            "functions",
         ]
         read_only_fields = fields
 
@@ -94,7 +111,9 @@ class AccountIssueSerializer(serializers.Serializer[Any]):
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     position = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
-    functions = serializers.ListField(child=serializers.ChoiceField(choices=Function.choices), required=False, default=list)
+    functions = serializers.ListField(
+        child=serializers.ChoiceField(choices=Function.choices), required=False, default=list
+    )
 
 
 class IssuedAccountSerializer(serializers.Serializer[Any]):

@@ -35,9 +35,13 @@ class SignInForm(forms.Form):
 
 
 class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(label=_("Mật khẩu hiện tại"), strip=False, widget=forms.PasswordInput, max_length=200)
+    old_password = forms.CharField(
+        label=_("Mật khẩu hiện tại"), strip=False, widget=forms.PasswordInput, max_length=200
+    )
     new_password1 = forms.CharField(label=_("Mật khẩu mới"), strip=False, widget=forms.PasswordInput, max_length=200)
-    new_password2 = forms.CharField(label=_("Nhập lại mật khẩu mới"), strip=False, widget=forms.PasswordInput, max_length=200)
+    new_password2 = forms.CharField(
+        label=_("Nhập lại mật khẩu mới"), strip=False, widget=forms.PasswordInput, max_length=200
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -57,7 +61,7 @@ class TotpConfirmForm(forms.Form):
     token.widget.attrs.update(autocomplete="one-time-code", inputmode="numeric", autofocus=True)
 
 
-class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class UnitChoiceField(forms.ModelChoiceField[Unit]):
     def label_from_instance(self, obj: Unit) -> str:
         return f"{obj.name} ({obj.kind.name})"
 

@@ -34,19 +34,23 @@ class SessionPolicyMiddleware:
         return self.get_response(request)
 
     def _enforce(self, request: HttpRequest) -> HttpResponse | None:
+        from edudb.accounts.models import Account
+
         user = request.user
+        assert isinstance(user, Account)
         now = timezone.now().timestamp()
         if now - request.session[SIGNED_IN_AT] > settings.EDUDB_SESSION_ABSOLUTE.total_seconds():
             logout(request)
             messages.info(request, _("Phiên làm việc đã quá 10 giờ; hãy đăng nhập lại."))
             return redirect(settings.LOGIN_URL)
         if user.last_seen_at is None or now - user.last_seen_at.timestamp() > _SEEN_EVERY:
-            from edudb.accounts.models import Account
-
             Account.objects.filter(pk=user.pk).update(last_seen_at=timezone.now())
         path = request.path_info
         exempt = {reverse("accounts:logout"), reverse("set_language")}
-        if path.startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/") else f"/{settings.STATIC_URL}") or path in exempt:
+        if (
+            path.startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/") else f"/{settings.STATIC_URL}")
+            or path in exempt
+        ):
             return None
         steps = [
             (request.session.get(ENROL_TOTP), "accounts:totp_enrol"),
@@ -60,7 +64,9 @@ class SessionPolicyMiddleware:
                     if path.startswith("/api/"):
                         from django.http import JsonResponse
 
-                        return JsonResponse({"detail": _("Hãy hoàn tất các bước bắt buộc trên trang web trước.")}, status=403)
+                        return JsonResponse(
+                            {"detail": _("Hãy hoàn tất các bước bắt buộc trên trang web trước.")}, status=403
+                        )
                     return redirect(target)
                 return None
         return None

@@ -101,7 +101,17 @@ def temporary_password() -> str:
             return f"{core[:4]}-{core[4:8]}-{core[8:]}"
 
 
-ACCOUNT_AUDIT_FIELDS = ["username", "full_name", "email", "phone", "position", "unit", "kind", "is_active", "expires_at"]
+ACCOUNT_AUDIT_FIELDS = [
+    "username",
+    "full_name",
+    "email",
+    "phone",
+    "position",
+    "unit",
+    "kind",
+    "is_active",
+    "expires_at",
+]
 
 
 @transaction.atomic
@@ -131,7 +141,9 @@ def issue_account(
             raise AccountRefused(refusal)
     username = username.strip().lower()
     if Account.objects.filter(username=username).exists():
-        raise AccountRefused(_("Tên đăng nhập “%(username)s” đã được dùng; hãy chọn tên khác.") % {"username": username})
+        raise AccountRefused(
+            _("Tên đăng nhập “%(username)s” đã được dùng; hãy chọn tên khác.") % {"username": username}
+        )
     if kind == AccountKind.ADMIN and Account.objects.filter(unit=unit, kind=AccountKind.ADMIN).exists():
         raise AccountRefused(
             _("Đơn vị “%(unit)s” đã có tài khoản quản trị; mỗi đơn vị chỉ có một. Hãy dùng chức năng bàn giao.")
@@ -470,11 +482,12 @@ def disable_inactive_accounts(*, now: dt.datetime | None = None) -> int:
         }
         account.save(update_fields=["is_active", "suspended_reason"])
         _end_sessions_and_tokens(account)
-        audit.record("account.auto_suspend", by=None, obj=account, username="system", changes={"is_active": [True, False]})
+        audit.record(
+            "account.auto_suspend", by=None, obj=account, username="system", changes={"is_active": [True, False]}
+        )
         count += 1
     return count
 
 
 def issuable_kinds(issuer: Account, unit: Unit) -> list[str]:
     return [kind for kind in AccountKind.values if issuance_refusal(issuer, unit, kind) is None]
-

@@ -14,7 +14,11 @@ class CharacterClassValidator:
     """At least one lower-case letter, one capital and one digit."""
 
     def validate(self, password: str, user: Any = None) -> None:
-        if not (any(c.islower() for c in password) and any(c.isupper() for c in password) and any(c.isdigit() for c in password)):
+        if not (
+            any(c.islower() for c in password)
+            and any(c.isupper() for c in password)
+            and any(c.isdigit() for c in password)
+        ):
             raise ValidationError(
                 _("Mật khẩu phải có ít nhất một chữ thường, một chữ hoa và một chữ số."), code="password_classes"
             )
@@ -29,10 +33,14 @@ class PasswordHistoryValidator:
     def validate(self, password: str, user: Any = None) -> None:
         if user is None or user.pk is None:
             return
-        previous = [user.password, *user.password_history.values_list("password", flat=True)[: settings.EDUDB_PASSWORD_HISTORY]]
+        previous = [
+            user.password,
+            *user.password_history.values_list("password", flat=True)[: settings.EDUDB_PASSWORD_HISTORY],
+        ]
         if any(encoded and check_password(password, encoded) for encoded in previous):
             raise ValidationError(
-                _("Mật khẩu mới không được trùng %(count)s mật khẩu gần nhất.") % {"count": settings.EDUDB_PASSWORD_HISTORY},
+                _("Mật khẩu mới không được trùng %(count)s mật khẩu gần nhất.")
+                % {"count": settings.EDUDB_PASSWORD_HISTORY},
                 code="password_reused",
             )
 

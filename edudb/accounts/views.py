@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from io import BytesIO
 from typing import Any
 
@@ -39,7 +40,7 @@ from edudb.accounts.models import Account, AccountFunction, AccountKind
 from edudb.core.middleware import client_ip
 from edudb.core.models import Unit, subtree_q
 from edudb.core.scoping import Function, get_scoped_or_404
-from edudb.core.views_base import ScopedDetailView, ScopedListView
+from edudb.core.views_base import ScopedDetailView, ScopedListView, htmx_target
 from edudb.quality.text import search_key
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -67,7 +68,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
                 target = ""
             return redirect(target or "core:home")
-        field = "otp" if result.status in {services.SignInStatus.OTP_REQUIRED, services.SignInStatus.OTP_INVALID} else None
+        field = (
+            "otp" if result.status in {services.SignInStatus.OTP_REQUIRED, services.SignInStatus.OTP_INVALID} else None
+        )
         form.add_error(field, result.message)
     return render(request, "accounts/login.html", {"form": form})
 
@@ -75,7 +78,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        services.record_sign_out(request.user)  # type: ignore[arg-type]
+        services.record_sign_out(request.user)
     logout(request)
     messages.info(request, _("Bạn đã đăng xuất."))
     return redirect("accounts:login")
@@ -161,7 +164,7 @@ class AccountListView(ScopedListView):
         return queryset.select_related("unit__kind").order_by("unit__path", "kind", "username")
 
     def get_template_names(self) -> list[str]:
-        if self.request.htmx and self.request.htmx.target == "account-results":
+        if htmx_target(self.request) == "account-results":
             return ["accounts/account_list.html#results"]
         return [self.template_name]
 
@@ -198,7 +201,9 @@ class AccountDetailView(ScopedDetailView):
 
 def _one_time_password(request: HttpRequest, account: Account, password: str, title: str) -> HttpResponse:
     """Show a new one-time password once; it is never stored in clear."""
-    response = render(request, "accounts/one_time_password.html", {"account": account, "password": password, "title": title})
+    response = render(
+        request, "accounts/one_time_password.html", {"account": account, "password": password, "title": title}
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -223,9 +228,7 @@ def account_issue(request: HttpRequest) -> HttpResponse:
                 phone=data["phone"],
                 position=data["position"],
                 functions=data["functions"],
-                expires_at=timezone.make_aware(timezone.datetime.combine(expires, timezone.datetime.max.time()))
-                if expires
-                else None,
+                expires_at=timezone.make_aware(dt.datetime.combine(expires, dt.time.max)) if expires else None,
             )
         except services.AccountRefused as exc:
             form.add_error(None, str(exc))
@@ -235,7 +238,9 @@ def account_issue(request: HttpRequest) -> HttpResponse:
 
 
 def _managed_account(request: HttpRequest, pk: int) -> Account:
-    return get_scoped_or_404(Account.objects.select_related("unit__kind"), request.user, Function.MANAGE_ACCOUNTS, pk=pk)
+    return get_scoped_or_404(
+        Account.objects.select_related("unit__kind"), request.user, Function.MANAGE_ACCOUNTS, pk=pk
+    )
 
 
 @login_required
@@ -334,7 +339,5 @@ def access_review(request: HttpRequest, pk: int) -> HttpResponse:
     )
     page = ScopedListView.paginator_class(accounts, 100).get_page(request.GET.get("page"))
     for account in page:
-        account.granted = {f.function for f in account.functions.all()}  # type: ignore[attr-defined]
-    return render(
-        request, "accounts/access_review.html", {"unit": unit, "page_obj": page, "functions": list(Function)}
-    )
+        account.granted = {f.function for f in account.functions.all()}
+    return render(request, "accounts/access_review.html", {"unit": unit, "page_obj": page, "functions": list(Function)})

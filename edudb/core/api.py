@@ -14,7 +14,7 @@ from edudb.quality.text import search_key
 
 
 class UnitSerializer(serializers.ModelSerializer[Unit]):
-    kind = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    kind: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     kind_name = serializers.CharField(source="kind.name", read_only=True)
     category = serializers.CharField(source="kind.category", read_only=True)
     levels = serializers.ListField(child=serializers.CharField(), read_only=True)
@@ -22,8 +22,22 @@ class UnitSerializer(serializers.ModelSerializer[Unit]):
     class Meta:
         model = Unit
         fields = [
-            "id", "code", "name", "kind", "kind_name", "category", "parent", "depth", "levels",
-            "province_code", "commune_code", "address", "phone", "email", "head_name", "is_active",
+            "id",
+            "code",
+            "name",
+            "kind",
+            "kind_name",
+            "category",
+            "parent",
+            "depth",
+            "levels",
+            "province_code",
+            "commune_code",
+            "address",
+            "phone",
+            "email",
+            "head_name",
+            "is_active",
         ]
         read_only_fields = fields
 

@@ -28,9 +28,9 @@ class _ScopedViewSetMixin:
         return queryset
 
 
-class ScopedReadOnlyViewSet(_ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class ScopedReadOnlyViewSet(_ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """List and retrieve what the user may see; anything else is 404."""
 
 
-class ScopedViewSet(_ScopedViewSetMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+class ScopedViewSet(_ScopedViewSetMixin, viewsets.GenericViewSet):
     """A scoped base for viewsets that add their own actions through services."""

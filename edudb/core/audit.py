@@ -34,7 +34,8 @@ class RequestContext:
 
 
 _request_context: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "edudb_request_context", default=RequestContext()
+    "edudb_request_context",
+    default=RequestContext(),  # noqa: B039 (a frozen dataclass)
 )
 
 

@@ -196,7 +196,6 @@ class AuditEntry(models.Model):
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor_username} {self.action}"
 
 
-
 class ScheduledRun(models.Model):
     """When a periodic background task was last queued, so a restarted scheduler does not queue it twice."""
 

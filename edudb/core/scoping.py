@@ -14,6 +14,7 @@ from functools import reduce
 from operator import or_
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -147,7 +148,7 @@ class ScopedQuerySet(models.QuerySet[M]):
         return self.filter(condition)
 
 
-def get_scoped_or_404(
+def get_scoped_or_404[M: models.Model](
     queryset: type[M] | models.QuerySet[M], user: Any, function: str = Function.VIEW, **lookup: Any
 ) -> M:
     """Fetch one object the user may reach with ``function``; missing and out-of-scope both answer 404."""
@@ -156,5 +157,5 @@ def get_scoped_or_404(
         raise TypeError(f"{qs.model.__name__} is not a scoped model")
     try:
         return qs.visible_to(user, function).get(**lookup)  # type: ignore[no-any-return]
-    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404(_("Không tìm thấy dữ liệu.")) from exc

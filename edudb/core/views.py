@@ -13,7 +13,7 @@ from django.shortcuts import render
 from edudb.core.forms import AuditSearchForm, UnitSearchForm
 from edudb.core.models import AuditEntry, Unit
 from edudb.core.scoping import Function, get_scoped_or_404, scope_for
-from edudb.core.views_base import ScopedDetailView, ScopedListView
+from edudb.core.views_base import ScopedDetailView, ScopedListView, htmx_target
 from edudb.quality.text import search_key
 
 
@@ -68,10 +68,12 @@ class UnitTreeView(ScopedListView):
             return queryset.filter(kind=self.form.cleaned_data["kind"]).order_by("name_key")
         self.browsing = True
         top_depth = queryset.order_by("depth").values_list("depth", flat=True).first()
-        return with_visible_children(queryset.filter(depth=top_depth if top_depth is not None else 0), self.request.user)
+        return with_visible_children(
+            queryset.filter(depth=top_depth if top_depth is not None else 0), self.request.user
+        )
 
     def get_template_names(self) -> list[str]:
-        if self.request.htmx and self.request.htmx.target == "unit-results":
+        if htmx_target(self.request) == "unit-results":
             return ["core/unit_tree.html#results"]
         return [self.template_name]
 
@@ -84,7 +86,10 @@ def unit_children(request: HttpRequest, pk: int) -> HttpResponse:
     """The visible children of one unit, as a fragment of the tree (htmx) or a page."""
     unit = get_scoped_or_404(Unit, request.user, pk=pk)
     children = with_visible_children(
-        Unit.objects.visible_to(request.user).filter(parent=unit).select_related("kind").order_by("kind__order", "name_key"),
+        Unit.objects.visible_to(request.user)
+        .filter(parent=unit)
+        .select_related("kind")
+        .order_by("kind__order", "name_key"),
         request.user,
     )
     return render(request, "core/unit_tree.html#children", {"unit": unit, "children": children})
@@ -105,10 +110,16 @@ class UnitDetailView(ScopedDetailView):
         unit = self.object
         user = self.request.user
         ancestors = list(
-            Unit.objects.visible_to(user).filter(pk__in=unit.ancestors().values("pk")).exclude(pk=unit.pk).order_by("depth")
+            Unit.objects.visible_to(user)
+            .filter(pk__in=unit.ancestors().values("pk"))
+            .exclude(pk=unit.pk)
+            .order_by("depth")
         )
         children = with_visible_children(
-            Unit.objects.visible_to(user).filter(parent=unit).select_related("kind").order_by("kind__order", "name_key"),
+            Unit.objects.visible_to(user)
+            .filter(parent=unit)
+            .select_related("kind")
+            .order_by("kind__order", "name_key"),
             user,
         )[:200]
         accounts = Account.objects.visible_to(user).filter(unit=unit).order_by("kind", "username")
@@ -140,7 +151,7 @@ class AuditListView(ScopedListView):
         return queryset.order_by("-id")
 
     def get_template_names(self) -> list[str]:
-        if self.request.htmx and self.request.htmx.target == "audit-results":
+        if htmx_target(self.request) == "audit-results":
             return ["core/audit_list.html#results"]
         return [self.template_name]
 

@@ -17,8 +17,14 @@ from django.views.generic import DetailView, ListView
 from edudb.core.scoping import Function
 
 
+def htmx_target(request: HttpRequest) -> str | None:
+    """The id of the element an htmx request will swap, or None for a full page load."""
+    details = getattr(request, "htmx", None)
+    return details.target if details else None
+
+
 class _ScopedMixin(LoginRequiredMixin):
-    model: type[models.Model]
+    model: Any
     function: ClassVar[str] = Function.VIEW
     request: HttpRequest
 
@@ -28,7 +34,7 @@ class _ScopedMixin(LoginRequiredMixin):
             raise TypeError(f"{cls.__name__} must not override get_queryset; narrow the scoped queryset in refine()")
 
     def get_queryset(self) -> models.QuerySet[Any]:
-        scoped = self.model._default_manager.all().visible_to(self.request.user, self.function)  # type: ignore[attr-defined]
+        scoped = self.model._default_manager.all().visible_to(self.request.user, self.function)
         return self.refine(scoped)
 
     def refine(self, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
@@ -36,12 +42,12 @@ class _ScopedMixin(LoginRequiredMixin):
         return queryset
 
 
-class ScopedListView(_ScopedMixin, ListView):  # type: ignore[type-arg]
+class ScopedListView(_ScopedMixin, ListView):
     """A paginated list of what the user may see."""
 
     paginate_by = 50
     paginator_class = Paginator
 
 
-class ScopedDetailView(_ScopedMixin, DetailView):  # type: ignore[type-arg]
+class ScopedDetailView(_ScopedMixin, DetailView):
     """One object the user may see; anything else is 404."""

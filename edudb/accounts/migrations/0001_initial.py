@@ -7,90 +7,139 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AccountFunction',
+            name="AccountFunction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('function', models.CharField(choices=[('view', 'Xem dữ liệu'), ('enter_units', 'Cập nhật thông tin đơn vị, trường, lớp'), ('enter_students', 'Nhập dữ liệu học sinh'), ('enter_staff', 'Nhập dữ liệu đội ngũ'), ('enter_facilities', 'Nhập dữ liệu cơ sở vật chất'), ('review', 'Rà soát dữ liệu'), ('submit', 'Chốt số liệu báo cáo'), ('approve', 'Duyệt báo cáo của đơn vị cấp dưới'), ('export', 'Xuất dữ liệu'), ('manage_accounts', 'Quản lý tài khoản khai thác'), ('view_audit', 'Xem nhật ký hệ thống'), ('reveal_personal_id', 'Xem đầy đủ số định danh cá nhân')], max_length=30, verbose_name='chức năng')),
-                ('granted_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "function",
+                    models.CharField(
+                        choices=[
+                            ("view", "Xem dữ liệu"),
+                            ("enter_units", "Cập nhật thông tin đơn vị, trường, lớp"),
+                            ("enter_students", "Nhập dữ liệu học sinh"),
+                            ("enter_staff", "Nhập dữ liệu đội ngũ"),
+                            ("enter_facilities", "Nhập dữ liệu cơ sở vật chất"),
+                            ("review", "Rà soát dữ liệu"),
+                            ("submit", "Chốt số liệu báo cáo"),
+                            ("approve", "Duyệt báo cáo của đơn vị cấp dưới"),
+                            ("export", "Xuất dữ liệu"),
+                            ("manage_accounts", "Quản lý tài khoản khai thác"),
+                            ("view_audit", "Xem nhật ký hệ thống"),
+                            ("reveal_personal_id", "Xem đầy đủ số định danh cá nhân"),
+                        ],
+                        max_length=30,
+                        verbose_name="chức năng",
+                    ),
+                ),
+                ("granted_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'chức năng được giao',
-                'verbose_name_plural': 'chức năng được giao',
+                "verbose_name": "chức năng được giao",
+                "verbose_name_plural": "chức năng được giao",
             },
         ),
         migrations.CreateModel(
-            name='AdminHandover',
+            name="AdminHandover",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('document_number', models.CharField(max_length=60, verbose_name='số văn bản')),
-                ('document_date', models.DateField(verbose_name='ngày văn bản')),
-                ('document_file', models.FileField(blank=True, upload_to='handovers/%Y/', verbose_name='bản scan văn bản')),
-                ('from_holder', models.CharField(max_length=120, verbose_name='người bàn giao')),
-                ('to_holder', models.CharField(max_length=120, verbose_name='người nhận bàn giao')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("document_number", models.CharField(max_length=60, verbose_name="số văn bản")),
+                ("document_date", models.DateField(verbose_name="ngày văn bản")),
+                (
+                    "document_file",
+                    models.FileField(blank=True, upload_to="handovers/%Y/", verbose_name="bản scan văn bản"),
+                ),
+                ("from_holder", models.CharField(max_length=120, verbose_name="người bàn giao")),
+                ("to_holder", models.CharField(max_length=120, verbose_name="người nhận bàn giao")),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'biên bản bàn giao tài khoản quản trị',
-                'verbose_name_plural': 'biên bản bàn giao tài khoản quản trị',
-                'ordering': ['-recorded_at'],
+                "verbose_name": "biên bản bàn giao tài khoản quản trị",
+                "verbose_name_plural": "biên bản bàn giao tài khoản quản trị",
+                "ordering": ["-recorded_at"],
             },
         ),
         migrations.CreateModel(
-            name='PasswordHistory',
+            name="PasswordHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='SignInAttempt',
+            name="SignInAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('username', models.CharField(db_index=True, max_length=150)),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('succeeded', models.BooleanField(default=False)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("username", models.CharField(db_index=True, max_length=150)),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("succeeded", models.BooleanField(default=False)),
             ],
         ),
         migrations.CreateModel(
-            name='Account',
+            name="Account",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('username', models.CharField(help_text='Chữ thường không dấu, số, dấu chấm, gạch dưới, gạch ngang.', max_length=60, unique=True, verbose_name='tên đăng nhập')),
-                ('full_name', models.CharField(max_length=120, verbose_name='họ và tên người sử dụng')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='thư điện tử')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='điện thoại')),
-                ('position', models.CharField(blank=True, max_length=120, verbose_name='chức vụ')),
-                ('kind', models.CharField(choices=[('admin', 'Tài khoản quản trị'), ('user', 'Tài khoản khai thác')], max_length=10, verbose_name='loại tài khoản')),
-                ('is_active', models.BooleanField(default=True, verbose_name='đang hoạt động')),
-                ('suspended_reason', models.CharField(blank=True, max_length=255, verbose_name='lý do tạm khóa')),
-                ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='hết hạn')),
-                ('must_change_password', models.BooleanField(default=True, verbose_name='phải đổi mật khẩu')),
-                ('password_changed_at', models.DateTimeField(blank=True, null=True)),
-                ('last_seen_at', models.DateTimeField(blank=True, null=True, verbose_name='hoạt động gần nhất')),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='cam kết trách nhiệm lúc')),
-                ('name_key', models.CharField(db_index=True, editable=False, max_length=120)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='ngày cấp')),
-                ('issued_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người cấp')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "username",
+                    models.CharField(
+                        help_text="Chữ thường không dấu, số, dấu chấm, gạch dưới, gạch ngang.",
+                        max_length=60,
+                        unique=True,
+                        verbose_name="tên đăng nhập",
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=120, verbose_name="họ và tên người sử dụng")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="thư điện tử")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="điện thoại")),
+                ("position", models.CharField(blank=True, max_length=120, verbose_name="chức vụ")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("admin", "Tài khoản quản trị"), ("user", "Tài khoản khai thác")],
+                        max_length=10,
+                        verbose_name="loại tài khoản",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="đang hoạt động")),
+                ("suspended_reason", models.CharField(blank=True, max_length=255, verbose_name="lý do tạm khóa")),
+                ("expires_at", models.DateTimeField(blank=True, null=True, verbose_name="hết hạn")),
+                ("must_change_password", models.BooleanField(default=True, verbose_name="phải đổi mật khẩu")),
+                ("password_changed_at", models.DateTimeField(blank=True, null=True)),
+                ("last_seen_at", models.DateTimeField(blank=True, null=True, verbose_name="hoạt động gần nhất")),
+                (
+                    "acknowledged_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="cam kết trách nhiệm lúc"),
+                ),
+                ("name_key", models.CharField(db_index=True, editable=False, max_length=120)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="ngày cấp")),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người cấp",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tài khoản',
-                'verbose_name_plural': 'tài khoản',
-                'ordering': ['unit__path', 'kind', 'username'],
+                "verbose_name": "tài khoản",
+                "verbose_name_plural": "tài khoản",
+                "ordering": ["unit__path", "kind", "username"],
             },
         ),
     ]

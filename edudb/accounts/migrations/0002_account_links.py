@@ -6,55 +6,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('core', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='account',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='accounts', to='core.unit', verbose_name='đơn vị'),
+            model_name="account",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="accounts",
+                to="core.unit",
+                verbose_name="đơn vị",
+            ),
         ),
         migrations.AddField(
-            model_name='accountfunction',
-            name='account',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='functions', to=settings.AUTH_USER_MODEL),
+            model_name="accountfunction",
+            name="account",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="functions", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='accountfunction',
-            name='granted_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="accountfunction",
+            name="granted_by",
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='adminhandover',
-            name='account',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='handovers', to=settings.AUTH_USER_MODEL),
+            model_name="adminhandover",
+            name="account",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="handovers", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='adminhandover',
-            name='recorded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="adminhandover",
+            name="recorded_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='passwordhistory',
-            name='account',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='password_history', to=settings.AUTH_USER_MODEL),
+            model_name="passwordhistory",
+            name="account",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="password_history",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='signinattempt',
-            index=models.Index(fields=['ip', 'at'], name='signin_ip_at_idx'),
+            model_name="signinattempt",
+            index=models.Index(fields=["ip", "at"], name="signin_ip_at_idx"),
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'admin')), fields=('unit',), name='one_admin_account_per_unit'),
+            model_name="account",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "admin")), fields=("unit",), name="one_admin_account_per_unit"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='accountfunction',
-            constraint=models.UniqueConstraint(fields=('account', 'function'), name='one_grant_per_function'),
+            model_name="accountfunction",
+            constraint=models.UniqueConstraint(fields=("account", "function"), name="one_grant_per_function"),
         ),
     ]

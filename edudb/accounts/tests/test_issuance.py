@@ -81,7 +81,11 @@ def test_nobody_grants_more_than_they_hold(cast: Cast) -> None:
     issuer = cast.commune_a_user  # view, approve, manage accounts, view audit
     with pytest.raises(services.AccountRefused, match="không có"):
         services.issue_account(
-            by=issuer, unit=cast.commune_a, kind=USER, username="chuyen.vien2", full_name="Lê Văn Hùng",
+            by=issuer,
+            unit=cast.commune_a,
+            kind=USER,
+            username="chuyen.vien2",
+            full_name="Lê Văn Hùng",
             functions=["view", "enter_students"],
         )
     assert not Account.objects.filter(username="chuyen.vien2").exists()
@@ -92,7 +96,11 @@ def test_nobody_grants_more_than_they_hold(cast: Cast) -> None:
     # Nor can it take away a function it does not hold itself.
     services.set_functions(cast.commune_a_user, by=cast.commune_a_admin, functions=["view", "manage_accounts"])
     colleague, _ = services.issue_account(
-        by=cast.commune_a_admin, unit=cast.commune_a, kind=USER, username="ke.toan", full_name="Phạm Thu Hà",
+        by=cast.commune_a_admin,
+        unit=cast.commune_a,
+        kind=USER,
+        username="ke.toan",
+        full_name="Phạm Thu Hà",
         functions=["view", "export"],
     )
     with pytest.raises(services.AccountRefused):
@@ -103,7 +111,11 @@ def test_nobody_grants_more_than_they_hold(cast: Cast) -> None:
 @pytest.mark.django_db
 def test_issue_account_makes_a_one_time_password_and_an_audit_entry(cast: Cast) -> None:
     account, password = services.issue_account(
-        by=cast.school_a1_admin, unit=cast.school_a1, kind=USER, username="GV.Lan", full_name="  đỗ thị  lan ",
+        by=cast.school_a1_admin,
+        unit=cast.school_a1,
+        kind=USER,
+        username="GV.Lan",
+        full_name="  đỗ thị  lan ",
         functions=["view", "enter_students"],
     )
     assert account.username == "gv.lan"

@@ -88,7 +88,9 @@ def test_admin_needs_a_valid_totp_code(cast: Cast, client: Client) -> None:
     device = device_for(cast.school_a1_admin)
     response = post_login(client, "school_a1.admin", TEST_PASSWORD)
     assert "cần mã xác thực" in response.content.decode()
-    response = post_login(client, "school_a1.admin", TEST_PASSWORD, otp="000000" if current_code(device) != "000000" else "111111")
+    response = post_login(
+        client, "school_a1.admin", TEST_PASSWORD, otp="000000" if current_code(device) != "000000" else "111111"
+    )
     assert "Mã xác thực không đúng" in response.content.decode()
     response = post_login(client, "school_a1.admin", TEST_PASSWORD, otp=current_code(device))
     assert response.status_code == 302
@@ -113,14 +115,24 @@ def test_admin_without_a_device_must_enrol_before_anything_else(cast: Cast, clie
 @pytest.mark.django_db
 def test_first_sign_in_forces_password_change_then_acknowledgement(cast: Cast, client: Client) -> None:
     account, password = services.issue_account(
-        by=cast.school_a1_admin, unit=cast.school_a1, kind="user", username="gv.moi", full_name="Hoàng Văn Minh",
+        by=cast.school_a1_admin,
+        unit=cast.school_a1,
+        kind="user",
+        username="gv.moi",
+        full_name="Hoàng Văn Minh",
         functions=["view"],
     )
     post_login(client, "gv.moi", password)
     assert client.get("/units/")["Location"] == reverse("accounts:password_change")
-    weak = client.post(reverse("accounts:password_change"), {"old_password": password, "new_password1": "12345678", "new_password2": "12345678"})
+    weak = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": password, "new_password1": "12345678", "new_password2": "12345678"},
+    )
     assert weak.status_code == 200 and "Mật khẩu" in weak.content.decode()
-    same = client.post(reverse("accounts:password_change"), {"old_password": password, "new_password1": password, "new_password2": password})
+    same = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": password, "new_password1": password, "new_password2": password},
+    )
     assert "không được trùng" in same.content.decode()
     good = "Truong-Le-2026x"
     response = client.post(
@@ -187,8 +199,12 @@ def test_handover_by_document_forces_new_credentials(cast: Cast, tmp_path: Any, 
     old_holder.force_login(admin)
     Token.objects.create(user=admin)
     handover, password = services.hand_over_admin(
-        admin, by=cast.commune_a_admin, document_number="25/QĐ-THLVT", document_date=dt.date(2026, 9, 1),
-        to_full_name="Ngô Thị Hạnh", to_email="hanh@example.vn",
+        admin,
+        by=cast.commune_a_admin,
+        document_number="25/QĐ-THLVT",
+        document_date=dt.date(2026, 9, 1),
+        to_full_name="Ngô Thị Hạnh",
+        to_email="hanh@example.vn",
     )
     admin.refresh_from_db()
     assert handover.from_holder != handover.to_holder == admin.full_name == "Ngô Thị Hạnh"
@@ -204,12 +220,18 @@ def test_handover_by_document_forces_new_credentials(cast: Cast, tmp_path: Any, 
 def test_handover_needs_a_document_and_a_manager(cast: Cast) -> None:
     with pytest.raises(services.AccountRefused, match="số văn bản"):
         services.hand_over_admin(
-            cast.school_a1_admin, by=cast.commune_a_admin, document_number=" ", document_date=dt.date(2026, 1, 1),
+            cast.school_a1_admin,
+            by=cast.commune_a_admin,
+            document_number=" ",
+            document_date=dt.date(2026, 1, 1),
             to_full_name="A",
         )
     with pytest.raises(services.AccountRefused):
         services.hand_over_admin(
-            cast.school_a1_admin, by=cast.commune_b_admin, document_number="1", document_date=dt.date(2026, 1, 1),
+            cast.school_a1_admin,
+            by=cast.commune_b_admin,
+            document_number="1",
+            document_date=dt.date(2026, 1, 1),
             to_full_name="A",
         )
     assert cast.school_a1_admin.handovers.count() == 0
@@ -242,10 +264,18 @@ def test_scheduler_queues_the_daily_task_once(cast: Cast, settings: Any) -> None
 @pytest.mark.django_db
 def test_api_token_endpoint_applies_the_same_rules(cast: Cast) -> None:
     api = Client()
-    ok = api.post("/api/v1/auth/token/", {"username": "school.a1.user", "password": TEST_PASSWORD}, content_type="application/json")
+    ok = api.post(
+        "/api/v1/auth/token/",
+        {"username": "school.a1.user", "password": TEST_PASSWORD},
+        content_type="application/json",
+    )
     assert ok.status_code == 200 and len(ok.json()["token"]) == 40
     device = device_for(cast.school_a1_admin)
-    missing = api.post("/api/v1/auth/token/", {"username": "school_a1.admin", "password": TEST_PASSWORD}, content_type="application/json")
+    missing = api.post(
+        "/api/v1/auth/token/",
+        {"username": "school_a1.admin", "password": TEST_PASSWORD},
+        content_type="application/json",
+    )
     assert missing.status_code == 400 and missing.json()["code"] == "otp_required"
     good = api.post(
         "/api/v1/auth/token/",

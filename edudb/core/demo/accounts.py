@@ -156,7 +156,9 @@ def rows_from_db() -> list[Row]:
 
     accounts = {
         a.username: a
-        for a in Account.objects.filter(username__in=DEMO_USERNAMES).select_related("unit").prefetch_related("functions")
+        for a in Account.objects.filter(username__in=DEMO_USERNAMES)
+        .select_related("unit")
+        .prefetch_related("functions")
     }
     devices = {d.user_id: d for d in TOTPDevice.objects.filter(user__in=accounts.values(), confirmed=True)}
     rows = []
@@ -208,7 +210,13 @@ def render_text(rows: list[Row]) -> str:
         )
     out = [f"Tài khoản dùng thử (demo accounts) — mật khẩu chung (password for all): {DEMO_PASSWORD}", ""]
     out += _table(
-        ["Tên đăng nhập (username)", "Loại (kind)", "Đơn vị (unit)", "Họ tên – chức vụ (name – position)", "Chức năng (functions)"],
+        [
+            "Tên đăng nhập (username)",
+            "Loại (kind)",
+            "Đơn vị (unit)",
+            "Họ tên – chức vụ (name – position)",
+            "Chức năng (functions)",
+        ],
         [[r.username, r.kind_label, r.unit, f"{r.full_name} – {r.position}", r.functions_label] for r in rows],
     )
     admins = [r for r in rows if r.secret]
@@ -221,7 +229,10 @@ def render_text(rows: list[Row]) -> str:
         ]
         out += _table(
             ["Tên đăng nhập (username)", "Khóa bí mật (TOTP secret, base32)", "Mã hiện tại (current code)"],
-            [[r.username, r.secret, f"{r.code}  (còn {r.seconds_left} giây / {r.seconds_left} s left)"] for r in admins],
+            [
+                [r.username, r.secret, f"{r.code}  (còn {r.seconds_left} giây / {r.seconds_left} s left)"]
+                for r in admins
+            ],
         )
     out += [
         "",
@@ -256,9 +267,7 @@ def render_markdown(rows: list[Row]) -> str:
         functions = (
             "tất cả (all)" if r.kind == "admin" else "<br>".join(f"`{f}` {labels.get(f, '')}" for f in r.functions)
         )
-        lines.append(
-            f"| `{r.username}` | {r.kind_label} | {r.unit} | {r.full_name} – {r.position} | {functions} |"
-        )
+        lines.append(f"| `{r.username}` | {r.kind_label} | {r.unit} | {r.full_name} – {r.position} | {functions} |")
     lines += [
         "",
         "## Xác thực hai bước (two-factor authentication)",

@@ -15,7 +15,7 @@ from edudb.accounts.models import Account, AccountFunction, AccountKind
 from edudb.core import audit
 from edudb.core.demo import places
 from edudb.core.demo.accounts import DEMO_PASSWORD, DemoAccount, accounts_for, totp_key
-from edudb.core.demo.names import in_address
+from edudb.core.demo.names import base_name, in_address
 from edudb.core.demo.plan import Institution, Plan, city_plan
 from edudb.core.models import Category, Unit, UnitKind, normalise_level_codes
 from edudb.quality.text import clean_text, search_key
@@ -74,7 +74,9 @@ class _Builder:
         missing = {"so", "phong_chuyen_mon", "phong_gddt", "ubnd_xa"} | {i.kind for i in plan.institutions}
         missing -= set(self.kinds)
         if missing:
-            raise SeedRefused(f"Thiếu loại đơn vị (missing unit kinds): {', '.join(sorted(missing))}. Hãy chạy migrate.")
+            raise SeedRefused(
+                f"Thiếu loại đơn vị (missing unit kinds): {', '.join(sorted(missing))}. Hãy chạy migrate."
+            )
         self.units: list[Unit] = []
         self.by_code: dict[str, Unit] = {}
 
@@ -180,7 +182,7 @@ class _Builder:
         if self.shape == "2022":
             district = next(d for d in places.DISTRICTS if d.code == planned.district_code)
             parent = department if planned.direct else self.by_code[str(district.code)]
-            place = f"{in_address(planned.former.name)}, " if planned.former else ""
+            place = f"{_former_in_address(planned.former.name, district.label)}, " if planned.former else ""
             address = f"{planned.street}, {place}{district.label}, {places.CITY}"
             commune_code = planned.former.code if planned.former else ""
         else:
@@ -287,3 +289,11 @@ def _head_title(unit: Unit) -> str:
     if code == "ubnd_xa":
         return f"{places.HEAD_TITLE[code]} {in_address(unit.name.removeprefix('UBND '))}"
     return places.HEAD_TITLE.get(code, places.DEFAULT_HEAD_TITLE)
+
+
+def _former_in_address(name: str, district_label: str) -> str:
+    """A former commune inside a 2022 address; the package lists it as it was in 2025, when Thủy Nguyên and
+    An Dương had just become urban, so in a 2022 huyện its phường reads as the xã it then was."""
+    if district_label.startswith("huyện") and name.startswith("Phường "):
+        return f"xã {base_name(name)}"
+    return in_address(name)

@@ -101,7 +101,9 @@ HAI_DUONG_DISTRICTS = {
 }
 
 # The densest inner-city wards, where private kindergartens and schools cluster.
-URBAN_CORE_WARDS = frozenset({11311, 11329, 11359, 11383, 11407, 11411, 11413, 11443, 11446, 10507, 10525, 10532, 10537, 10543})
+URBAN_CORE_WARDS = frozenset(
+    {11311, 11329, 11359, 11383, 11407, 11411, 11413, 11443, 11446, 10507, 10525, 10532, 10537, 10543}
+)
 
 # The central commune the demo commune accounts sit in (2025), and the district (2022).
 DEMO_COMMUNE_CODE = "11311"

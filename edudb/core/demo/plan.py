@@ -147,10 +147,10 @@ def city_plan() -> Plan:
 
 
 def _communes() -> list[Commune]:
-    wards = sorted((w for w in Ward.iter_all() if int(w.province_code) == int(places.PROVINCE_CODE)), key=lambda w: int(w.code))
-    communes = [
-        Commune(code=f"{int(w.code):05d}", name=w.name, division=str(w.division_type.value)) for w in wards
-    ]
+    wards = sorted(
+        (w for w in Ward.iter_all() if int(w.province_code) == int(places.PROVINCE_CODE)), key=lambda w: int(w.code)
+    )
+    communes = [Commune(code=f"{int(w.code):05d}", name=w.name, division=str(w.division_type.value)) for w in wards]
     # A former commune split between several new ones belongs, for its schools, to the one that kept its code,
     # else to the first that lists it.
     sources = {
@@ -187,14 +187,16 @@ class _InstitutionBuilder:
 
     # --- helpers -----------------------------------------------------------------------------------------
 
-    def _add(self, *, kind: str, name: str, commune: Commune, former: FormerCommune | None, direct: bool = False) -> None:
+    def _add(
+        self, *, kind: str, name: str, commune: Commune, former: FormerCommune | None, direct: bool = False
+    ) -> None:
         taken = self._names_in.setdefault("direct" if direct else commune.code, set())
         if name in taken:
             return
         taken.add(name)
         rng = self.rng
         female = places.FEMALE_HEAD_SHARE.get(kind, places.DEFAULT_FEMALE_HEAD_SHARE)
-        urban = former is None or not former.name.startswith("Xã ")
+        urban = former is not None and not former.name.startswith("Xã ")
         self.institutions.append(
             Institution(
                 code=f"{places.PROVINCE_CODE}{len(self.institutions) + 1:06d}",
@@ -202,7 +204,13 @@ class _InstitutionBuilder:
                 kind=kind,
                 head_name=names.person(rng, female_share=female),
                 phone=names.landline(rng, commune.area),
-                street=names.street_address(rng) if urban else names.village_address(rng),
+                street=(
+                    f"Khu dân cư số {rng.randint(1, 3)}"
+                    if former is None
+                    else names.street_address(rng)
+                    if urban
+                    else names.village_address(rng)
+                ),
                 commune=commune,
                 former=former,
                 direct=direct,
@@ -249,7 +257,12 @@ class _InstitutionBuilder:
                     flower = rng.choice(names.PRESCHOOL_NAMES)
                     self._add(kind="mam_non", name=f"Trường Mầm non tư thục {flower}", commune=commune, former=former)
                 if rng.random() < 0.07:
-                    self._add(kind="nha_tre", name=f"Nhà trẻ {rng.choice(names.PRESCHOOL_NAMES)}", commune=commune, former=former)
+                    self._add(
+                        kind="nha_tre",
+                        name=f"Nhà trẻ {rng.choice(names.PRESCHOOL_NAMES)}",
+                        commune=commune,
+                        former=former,
+                    )
             # Primary and lower secondary: small rural communes often run one school for both levels.
             if not urban and rng.random() < 0.12:
                 self._add(kind="th_thcs", name=f"Trường TH và THCS {base}", commune=commune, former=former)

@@ -41,7 +41,12 @@ def seed(apps, schema_editor):
     for code, name, category, levels, order in UNIT_KINDS:
         UnitKind.objects.update_or_create(
             code=code,
-            defaults={"name": name, "category": category, "default_levels": f"|{levels}|" if levels else "", "order": order},
+            defaults={
+                "name": name,
+                "category": category,
+                "default_levels": f"|{levels}|" if levels else "",
+                "order": order,
+            },
         )
 
 

@@ -19,7 +19,10 @@ POSTGRES_INSTALL = [
     f"CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON {TABLE} "
     "FOR EACH ROW EXECUTE FUNCTION audit_append_only();",
 ]
-POSTGRES_REMOVE = [f"DROP TRIGGER IF EXISTS audit_no_change ON {TABLE};", "DROP FUNCTION IF EXISTS audit_append_only();"]
+POSTGRES_REMOVE = [
+    f"DROP TRIGGER IF EXISTS audit_no_change ON {TABLE};",
+    "DROP FUNCTION IF EXISTS audit_append_only();",
+]
 
 
 def statements(vendor: str, install: bool) -> list[str]:

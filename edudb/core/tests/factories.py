@@ -22,7 +22,7 @@ def password_hash() -> str:
     return _HASH["value"]
 
 
-class UnitFactory(factory.django.DjangoModelFactory):
+class UnitFactory(factory.django.DjangoModelFactory[Unit]):
     class Meta:
         model = Unit
 
@@ -36,10 +36,11 @@ class UnitFactory(factory.django.DjangoModelFactory):
         kind = kwargs.get("kind")
         if isinstance(kind, str):
             kwargs["kind"] = UnitKind.objects.get(code=kind)
-        return super()._create(model_class, *args, **kwargs)
+        unit: Unit = super()._create(model_class, *args, **kwargs)
+        return unit
 
 
-class AccountFactory(factory.django.DjangoModelFactory):
+class AccountFactory(factory.django.DjangoModelFactory[Account]):
     class Meta:
         model = Account
         skip_postgeneration_save = True
@@ -52,6 +53,6 @@ class AccountFactory(factory.django.DjangoModelFactory):
     acknowledged_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
-    def functions(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+    def functions(self: Any, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create and extracted:
             AccountFunction.objects.bulk_create(AccountFunction(account=self, function=f) for f in extracted)

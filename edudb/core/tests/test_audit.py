@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import pytest
@@ -34,7 +35,7 @@ def make_entries(cast: Cast, n: int = 5) -> list[AuditEntry]:
 @pytest.mark.django_db
 def test_entries_chain_and_verify(cast: Cast, capsys: pytest.CaptureFixture[str]) -> None:
     entries = make_entries(cast)
-    for previous, entry in zip(entries, entries[1:], strict=False):
+    for previous, entry in itertools.pairwise(entries):
         assert entry.prev_hash == previous.hash
     assert entries[0].unit_id == cast.school_a1.pk and entries[0].actor_username == "so.admin"
     call_command("verify_audit")

@@ -33,8 +33,8 @@ def count_queries(client: Client, url: str) -> int:
 def grow(cast: Cast, n: int) -> None:
     """Add n schools, each with a user account with functions, and audit entries."""
     for i in range(n):
-        school = UnitFactory(name=f"Trường Tiểu học Thêm {i}", parent=cast.commune_a)
-        AccountFactory(unit=school, functions=["view", "export"])
+        school = UnitFactory.create(name=f"Trường Tiểu học Thêm {i}", parent=cast.commune_a)
+        AccountFactory.create(unit=school, functions=["view", "export"])
         audit.record("unit.test", by=cast.so_admin, obj=school)
 
 

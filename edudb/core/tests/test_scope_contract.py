@@ -19,7 +19,15 @@ from edudb.accounts.models import Account, AccountFunction
 from edudb.core.models import AuditEntry, Unit
 
 ALL_UNITS = {
-    "so", "office_th", "office_tccb", "commune_a", "commune_b", "thpt", "school_a1", "school_a2", "school_b1",
+    "so",
+    "office_th",
+    "office_tccb",
+    "commune_a",
+    "commune_b",
+    "thpt",
+    "school_a1",
+    "school_a2",
+    "school_b1",
     "school_b2",
 }
 A_TREE = {"commune_a", "school_a1", "school_a2"}
@@ -162,7 +170,7 @@ def objects_for(route: Route, cast: Cast) -> list[tuple[str, Any]]:
         return [(name.rsplit("_", 1)[0], account) for name, account in cast.accounts.items()]
     if route.target == "audit":
         unit_name = {unit.pk: name for name, unit in cast.units.items()}
-        return [(unit_name[entry.unit_id], entry) for entry in AuditEntry.objects.filter(unit__isnull=False)]
+        return [(unit_name[entry.unit_id or 0], entry) for entry in AuditEntry.objects.filter(unit__isnull=False)]
     raise AssertionError(route.target)
 
 

@@ -18,7 +18,11 @@ class Command(BaseCommand):
         total = AuditEntry.objects.count()
         if problems:
             for problem in problems[:50]:
-                label = "bị sửa (changed)" if problem.problem == "changed" else "mất mục liền trước (entry before it removed)"
+                label = (
+                    "bị sửa (changed)"
+                    if problem.problem == "changed"
+                    else "mất mục liền trước (entry before it removed)"
+                )
                 self.stderr.write(f"Mục #{problem.entry_id}: {label}")
             raise CommandError(f"Nhật ký không toàn vẹn: {len(problems)} lỗi trên {total} mục (audit chain broken).")
         self.stdout.write(self.style.SUCCESS(f"Nhật ký toàn vẹn: {total} mục (audit chain intact)."))
