@@ -105,6 +105,14 @@ def cast(db: Any) -> Cast:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """API throttles count in the cache; each test starts with none spent."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_hashing(settings: Any) -> None:
     """Argon2 is what production uses (asserted in a test of its own); tests hash with a cheap hasher."""
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # django-otp's back-off would slow tests that retry codes at once

@@ -18,7 +18,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from edudb.accounts import services
 from edudb.accounts.models import Account, AccountFunction, AccountKind
-from edudb.core.api_base import ScopedViewSet
+from edudb.core.api_base import IdFilter, ScopedViewSet
 from edudb.core.middleware import client_ip
 from edudb.core.models import Unit
 from edudb.core.scoping import Function, scope_for
@@ -74,6 +74,7 @@ def obtain_token(request: Request) -> Response:
 
 class AccountSerializer(serializers.ModelSerializer[Account]):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
+    email = serializers.CharField(read_only=True, help_text="Thư điện tử (có thể trống)")
     functions = serializers.SerializerMethodField()
 
     class Meta:
@@ -132,7 +133,7 @@ class SuspendSerializer(serializers.Serializer[Any]):
 class AccountFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search")
     kind = django_filters.ChoiceFilter(choices=AccountKind.choices)
-    unit = django_filters.NumberFilter(field_name="unit_id")
+    unit = IdFilter(field_name="unit_id")
     is_active = django_filters.BooleanFilter()
 
     class Meta:

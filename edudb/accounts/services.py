@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 import string
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -28,6 +29,35 @@ from edudb.core.scoping import ALL_FUNCTIONS, Function, forget_scope
 
 class AccountRefused(Exception):
     """An account operation the rules do not allow; the message says why and what to do, in Vietnamese."""
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def audit_refusals(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Record a refused account operation as a security event, outside the transaction the refusal rolled back."""
+
+    def decorate(operation: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(operation)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return operation(*args, **kwargs)
+            except AccountRefused as exc:
+                target = args[0] if args and isinstance(args[0], Account) else None
+                unit = kwargs.get("unit") if isinstance(kwargs.get("unit"), Unit) else None
+                audit.record(
+                    f"{action}.refused",
+                    by=kwargs.get("by"),
+                    obj=target,
+                    unit=unit,  # type: ignore[arg-type]
+                    extra={"reason": str(exc), **({"kind": kwargs["kind"]} if "kind" in kwargs else {})},
+                )
+                raise
+
+        return wrapper
+
+    return decorate
 
 
 # --- who may issue what (Điều 5) ------------------------------------------------------------------
@@ -114,6 +144,7 @@ ACCOUNT_AUDIT_FIELDS = [
 ]
 
 
+@audit_refusals("account.issue")
 @transaction.atomic
 def issue_account(
     *,
@@ -179,6 +210,7 @@ def issue_account(
     return account, password
 
 
+@audit_refusals("account.functions")
 @transaction.atomic
 def set_functions(account: Account, *, by: Account, functions: Iterable[str]) -> None:
     """Replace the functions granted to a user account (quy định nội bộ của đơn vị)."""
@@ -205,6 +237,7 @@ def _end_sessions_and_tokens(account: Account) -> None:
     Token.objects.filter(user=account).delete()
 
 
+@audit_refusals("account.suspend")
 @transaction.atomic
 def suspend_account(account: Account, *, by: Account, reason: str) -> None:
     """Suspend an account at once: its sessions and API tokens stop working on the next request."""
@@ -221,6 +254,7 @@ def suspend_account(account: Account, *, by: Account, reason: str) -> None:
     audit.record("account.suspend", by=by, obj=account, changes={"is_active": [True, False]}, extra={"reason": reason})
 
 
+@audit_refusals("account.reactivate")
 @transaction.atomic
 def reactivate_account(account: Account, *, by: Account) -> str:
     """Reactivate a suspended account with a new one-time password."""
@@ -236,6 +270,7 @@ def reactivate_account(account: Account, *, by: Account) -> str:
     return password
 
 
+@audit_refusals("account.reset_password")
 @transaction.atomic
 def reset_password(account: Account, *, by: Account) -> str:
     """Give an account a new one-time password, ending its sessions."""
@@ -249,6 +284,7 @@ def reset_password(account: Account, *, by: Account) -> str:
     return password
 
 
+@audit_refusals("account.handover")
 @transaction.atomic
 def hand_over_admin(
     account: Account,

@@ -8,7 +8,7 @@ import django_filters
 from django.db.models import QuerySet
 from rest_framework import serializers
 
-from edudb.core.api_base import ScopedReadOnlyViewSet
+from edudb.core.api_base import IdFilter, ScopedReadOnlyViewSet
 from edudb.core.models import Unit
 from edudb.quality.text import search_key
 
@@ -18,6 +18,7 @@ class UnitSerializer(serializers.ModelSerializer[Unit]):
     kind_name = serializers.CharField(source="kind.name", read_only=True)
     category = serializers.CharField(source="kind.category", read_only=True)
     levels = serializers.ListField(child=serializers.CharField(), read_only=True)
+    email = serializers.CharField(read_only=True, help_text="Thư điện tử (có thể trống)")
 
     class Meta:
         model = Unit
@@ -46,7 +47,7 @@ class UnitFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Tìm theo tên hoặc mã (không dấu)")
     kind = django_filters.CharFilter(field_name="kind__code")
     category = django_filters.CharFilter(field_name="kind__category")
-    parent = django_filters.NumberFilter(field_name="parent_id")
+    parent = IdFilter(field_name="parent_id")
     level = django_filters.CharFilter(method="by_level", label="Mã cấp học (mn, th, thcs, thpt, gdtx)")
 
     class Meta:

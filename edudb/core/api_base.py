@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import django_filters
+from django import forms
 from django.db import models
 from rest_framework import viewsets
 
 from edudb.core.scoping import Function
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A filter on a row id: a whole number in the database's range, so odd input is a 400, never a crash."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 class _ScopedViewSetMixin:

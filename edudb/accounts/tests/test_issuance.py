@@ -147,3 +147,16 @@ def test_duplicate_username_is_refused_in_vietnamese(cast: Cast) -> None:
         services.issue_account(
             by=cast.school_a1_admin, unit=cast.school_a1, kind=USER, username="school.a1.user", full_name="Trùng Tên"
         )
+
+
+@pytest.mark.django_db
+def test_a_refused_operation_is_audited_and_changes_nothing(cast: Cast) -> None:
+    before = Account.objects.count()
+    with pytest.raises(services.AccountRefused):
+        services.issue_account(
+            by=cast.school_a1_admin, unit=cast.school_a1, kind=ADMIN, username="tu.phong", full_name="Tự Phong"
+        )
+    assert Account.objects.count() == before
+    entry = AuditEntry.objects.get(action="account.issue.refused")
+    assert entry.actor_id == cast.school_a1_admin.pk and entry.unit_id == cast.school_a1.pk
+    assert entry.extra["kind"] == ADMIN and "quản trị" in entry.extra["reason"]

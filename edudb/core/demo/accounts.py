@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from edudb.core.demo import places
 from edudb.core.scoping import Function
 
-DEMO_PASSWORD = "HaiPhong@2026"
+DEMO_PASSWORD = "HaiPhong@2026"  # noqa: S105 -- published on purpose: demo data only (seed_demo refuses production)
 SHAPES = ("2025", "2022")
 
 
@@ -105,7 +105,7 @@ def accounts_for(shape: str) -> list[DemoAccount]:
 
 def totp_key(username: str) -> bytes:
     """The fixed 20-byte TOTP secret of a named demo admin, so the demo table never goes stale."""
-    return hashlib.sha1(b"edudb-demo:" + username.encode()).digest()
+    return hashlib.sha1(b"edudb-demo:" + username.encode(), usedforsecurity=False).digest()
 
 
 def base32_secret(key: bytes) -> str:
@@ -295,6 +295,8 @@ def render_markdown(rows: list[Row]) -> str:
         f"`phong.admin`/`phong.chuyenvien` của {next(d.office_name for d in places.DISTRICTS if str(d.code) == places.DEMO_DISTRICT_CODE)};",
         "các tài khoản trường học giữ nguyên trường. With `--shape 2022` the commune accounts are replaced by",
         "`phong.admin`/`phong.chuyenvien` of the district office; the school accounts keep the same schools.",
+        "",
+        f"Khóa bí mật TOTP của `phong.admin` (its TOTP secret): `{base32_secret(totp_key('phong.admin'))}`.",
         "",
     ]
     return "\n".join(lines)

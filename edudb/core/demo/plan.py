@@ -12,6 +12,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from vietnam_provinces import Ward
 
@@ -126,7 +127,7 @@ class Plan:
 @cache
 def city_plan() -> Plan:
     """The whole demo city; the same every time (seeded ``random.Random(2025)``)."""
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # noqa: S311 -- made-up demo data, reproducible on purpose
     communes = _communes()
     builder = _InstitutionBuilder(rng)
     builder.add_direct(communes)
@@ -152,7 +153,7 @@ def _communes() -> list[Commune]:
     )
     communes = [Commune(code=f"{int(w.code):05d}", name=w.name, division=str(w.division_type.value)) for w in wards]
     # A former commune split between several new ones belongs, for its schools, to the one that kept its code,
-    # else to the first that lists it.
+    # else to the one that took its name, else to the first that lists it.
     sources = {
         commune.code: [
             FormerCommune(code=f"{int(s.code):05d}", name=s.name, district_code=int(s.district_code))
@@ -190,10 +191,10 @@ class _InstitutionBuilder:
     def _add(
         self, *, kind: str, name: str, commune: Commune, former: FormerCommune | None, direct: bool = False
     ) -> None:
-        taken = self._names_in.setdefault("direct" if direct else commune.code, set())
-        if name in taken:
+        if self._taken(name, commune=commune, former=former, direct=direct):
             return
-        taken.add(name)
+        for scope in self._scopes(commune=commune, former=former, direct=direct):
+            self._names_in.setdefault(scope, set()).add(name)
         rng = self.rng
         female = places.FEMALE_HEAD_SHARE.get(kind, places.DEFAULT_FEMALE_HEAD_SHARE)
         urban = former is not None and not former.name.startswith("Xã ")
@@ -216,6 +217,22 @@ class _InstitutionBuilder:
                 direct=direct,
             )
         )
+
+    def _scopes(self, *, commune: Commune, former: FormerCommune | None, direct: bool) -> list[str]:
+        """Names are unique among the Sở's own institutions, within a commune, and within a 2022 district."""
+        if direct:
+            return ["direct"]
+        return [commune.code, f"district:{former.district_code if former else commune.district_code}"]
+
+    def _taken(self, name: str, **where: Any) -> bool:
+        return any(name in self._names_in.get(scope, ()) for scope in self._scopes(**where))
+
+    def _private_preschool(self, commune: Commune, former: FormerCommune, kind: str, label: str) -> None:
+        for _ in range(10):
+            name = f"{label} {self.rng.choice(names.PRESCHOOL_NAMES)}"
+            if not self._taken(name, commune=commune, former=former, direct=False):
+                self._add(kind=kind, name=name, commune=commune, former=former)
+                return
 
     def _former_in(self, communes: list[Commune], district: int) -> Iterator[tuple[Commune, FormerCommune]]:
         for commune in communes:
@@ -254,15 +271,9 @@ class _InstitutionBuilder:
                 self._add(kind=kind, name=f"{label} {base}", commune=commune, former=former)
             if urban:
                 for _ in range(rng.choice([0, 1, 1, 2] if hai_phong else [0, 0, 1, 1])):
-                    flower = rng.choice(names.PRESCHOOL_NAMES)
-                    self._add(kind="mam_non", name=f"Trường Mầm non tư thục {flower}", commune=commune, former=former)
+                    self._private_preschool(commune, former, "mam_non", "Trường Mầm non tư thục")
                 if rng.random() < 0.07:
-                    self._add(
-                        kind="nha_tre",
-                        name=f"Nhà trẻ {rng.choice(names.PRESCHOOL_NAMES)}",
-                        commune=commune,
-                        former=former,
-                    )
+                    self._private_preschool(commune, former, "nha_tre", "Nhà trẻ")
             # Primary and lower secondary: small rural communes often run one school for both levels.
             if not urban and rng.random() < 0.12:
                 self._add(kind="th_thcs", name=f"Trường TH và THCS {base}", commune=commune, former=former)

@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.test import override_settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from vietnam_provinces import Ward
 
@@ -26,6 +27,7 @@ from edudb.core.models import AuditEntry, Category, Unit, normalise_level_codes
 from edudb.quality.text import search_key
 
 DIRECT_KINDS = {"thpt", "thpt_chuyen", "thcs_thpt", "th_thcs_thpt", "pt_dtnt", "chuyen_biet", "ttgdtx", "gdnn_gdtx"}
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 COMMUNE_LEVEL_KINDS = {"nha_tre", "mau_giao", "mam_non", "tieu_hoc", "th_thcs", "thcs", "tthtcd"}
 
 
@@ -35,7 +37,8 @@ def seed_once(django_db_blocker: Any, *args: str) -> Iterator[str]:
         outer = transaction.atomic()
         outer.__enter__()
         out = io.StringIO()
-        call_command("seed_demo", *args, stdout=out)
+        with override_settings(PASSWORD_HASHERS=FAST_HASHERS):  # Argon2 is slow on purpose; these tests check logic
+            call_command("seed_demo", *args, stdout=out)
     try:
         yield out.getvalue()
     finally:
@@ -113,9 +116,10 @@ class TestShape2025:
         assert 75 <= by_kind["thpt"] <= 90 and by_kind["thpt_chuyen"] == 2
         assert by_kind["pt_dtnt"] == 1 and 2 <= by_kind["chuyen_biet"] <= 3
         assert 15 <= by_kind["ttgdtx"] + by_kind["gdnn_gdtx"] <= 20
-        per_commune = Counter(u.parent_id for u in institutions if u.parent.kind.code == "ubnd_xa")
+        per_commune = Counter(u.parent_id for u in institutions if u.parent and u.parent.kind.code == "ubnd_xa")
         assert len(per_commune) == 114
         for unit in institutions:
+            assert unit.parent is not None
             assert len(unit.code) == 8 and unit.code.startswith("31") and unit.code.isdigit()
             assert unit.head_name and unit.address.endswith("thành phố Hải Phòng")
             assert unit.phone[:4] in {"0225", "0220"} and len(unit.phone) == 11
@@ -236,7 +240,7 @@ class TestShape2022:
         assert districts["311"].name == "Phòng Giáo dục và Đào tạo huyện Thủy Nguyên"
         assert not Unit.objects.filter(kind__code="ubnd_xa").exists()
         for unit in Unit.objects.filter(kind__code__in=COMMUNE_LEVEL_KINDS).select_related("parent__kind"):
-            assert unit.parent.kind.code == "phong_gddt", unit.name
+            assert unit.parent is not None and unit.parent.kind.code == "phong_gddt", unit.name
         assert all(d.children.exists() for d in districts.values())
 
     def test_old_hai_phong_only(self) -> None:
@@ -258,7 +262,11 @@ class TestShape2022:
         assert_named_account("phong.chuyenvien", district, "user", {"view", "review", "approve", "export"})
         assert not Account.objects.filter(username__in=["xa.admin", "xa.chuyenvien"]).exists()
         school = Account.objects.select_related("unit__parent").get(username="th.admin").unit
-        assert school.parent.code == "303" and school.code == city_plan().demo_school("tieu_hoc").code
+        assert (
+            school.parent is not None
+            and school.parent.code == "303"
+            and school.code == city_plan().demo_school("tieu_hoc").code
+        )
 
 
 def test_the_plan_is_deterministic() -> None:
