@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.authtoken.models import Token
@@ -62,7 +63,9 @@ def obtain_token(request: Request) -> Response:
     if result.needs_otp_enrolment or result.account.must_change_password:
         return Response(
             {
-                "detail": "Hãy đăng nhập trên trang web để đổi mật khẩu lần đầu và bật xác thực hai lớp trước khi dùng API.",
+                "detail": _(
+                    "Hãy đăng nhập trên trang web để đổi mật khẩu lần đầu và bật xác thực hai lớp trước khi dùng API."
+                ),
                 "code": "setup_required",
             },
             status=status.HTTP_403_FORBIDDEN,
@@ -167,7 +170,7 @@ class AccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         data = dict(serializer.validated_data)
         unit = Unit.objects.visible_to(request.user, Function.MANAGE_ACCOUNTS).filter(pk=data.pop("unit")).first()
         if unit is None:
-            raise ValidationError({"unit": ["Đơn vị không tồn tại hoặc nằm ngoài phạm vi quản lý của bạn."]})
+            raise ValidationError({"unit": [_("Đơn vị không tồn tại hoặc nằm ngoài phạm vi quản lý của bạn.")]})
         try:
             account, password = services.issue_account(by=request.user, unit=unit, **data)  # type: ignore[arg-type]
         except services.AccountRefused as exc:

@@ -37,7 +37,8 @@ class SessionPolicyMiddleware:
         from edudb.accounts.models import Account
 
         user = request.user
-        assert isinstance(user, Account)
+        if not isinstance(user, Account):  # only signed-in accounts reach here
+            return None
         now = timezone.now().timestamp()
         if now - request.session[SIGNED_IN_AT] > settings.EDUDB_SESSION_ABSOLUTE.total_seconds():
             logout(request)

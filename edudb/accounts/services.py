@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
@@ -378,13 +379,25 @@ class SignInStatus(StrEnum):
 
 
 SIGN_IN_MESSAGES = {
-    SignInStatus.BAD_CREDENTIALS: "Tên đăng nhập hoặc mật khẩu không đúng. Sau {limit} lần sai liên tiếp tài khoản sẽ bị tạm khóa {minutes} phút.",
-    SignInStatus.LOCKED_ACCOUNT: "Tài khoản tạm khóa vì nhập sai mật khẩu {limit} lần. Hãy thử lại sau {minutes} phút hoặc nhờ quản trị đơn vị cấp lại mật khẩu.",
-    SignInStatus.LOCKED_ADDRESS: "Máy của bạn đã đăng nhập sai {limit} lần. Hãy thử lại sau {minutes} phút.",
-    SignInStatus.SUSPENDED: "Tài khoản đang tạm khóa. Hãy liên hệ quản trị của đơn vị cấp tài khoản cho bạn.",
-    SignInStatus.EXPIRED: "Tài khoản đã hết hạn sử dụng. Hãy liên hệ quản trị của đơn vị để gia hạn.",
-    SignInStatus.OTP_REQUIRED: "Tài khoản quản trị cần mã xác thực 6 chữ số từ ứng dụng xác thực (Google Authenticator…).",
-    SignInStatus.OTP_INVALID: "Mã xác thực không đúng hoặc đã hết hạn. Hãy nhập mã mới đang hiển thị trên ứng dụng.",
+    SignInStatus.BAD_CREDENTIALS: gettext_noop(
+        "Tên đăng nhập hoặc mật khẩu không đúng. Sau {limit} lần sai liên tiếp tài khoản sẽ bị tạm khóa {minutes} phút."
+    ),
+    SignInStatus.LOCKED_ACCOUNT: gettext_noop(
+        "Tài khoản tạm khóa vì nhập sai mật khẩu {limit} lần. Hãy thử lại sau {minutes} phút hoặc nhờ quản trị đơn vị cấp lại mật khẩu."
+    ),
+    SignInStatus.LOCKED_ADDRESS: gettext_noop(
+        "Máy của bạn đã đăng nhập sai {limit} lần. Hãy thử lại sau {minutes} phút."
+    ),
+    SignInStatus.SUSPENDED: gettext_noop(
+        "Tài khoản đang tạm khóa. Hãy liên hệ quản trị của đơn vị cấp tài khoản cho bạn."
+    ),
+    SignInStatus.EXPIRED: gettext_noop("Tài khoản đã hết hạn sử dụng. Hãy liên hệ quản trị của đơn vị để gia hạn."),
+    SignInStatus.OTP_REQUIRED: gettext_noop(
+        "Tài khoản quản trị cần mã xác thực 6 chữ số từ ứng dụng xác thực (Google Authenticator…)."
+    ),
+    SignInStatus.OTP_INVALID: gettext_noop(
+        "Mã xác thực không đúng hoặc đã hết hạn. Hãy nhập mã mới đang hiển thị trên ứng dụng."
+    ),
 }
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 from edudb.core.audit import reset_request_context, set_request_context
 
@@ -28,4 +30,21 @@ class RequestIdMiddleware:
             response = self.get_response(request)
         finally:
             reset_request_context(token)
+        return response
+
+
+class LanguageMiddleware:
+    """Vietnamese unless the user chose English with the switch: the browser's Accept-Language is not consulted,
+    so an official on an English-language browser still gets the Vietnamese UI the regulation is written in."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
         return response

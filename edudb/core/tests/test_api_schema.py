@@ -11,9 +11,9 @@ from django.core.wsgi import get_wsgi_application
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
+from schemathesis.checks import ignored_auth, status_code_conformance
 
 from conftest import Cast
-from schemathesis.checks import ignored_auth, status_code_conformance
 
 
 @pytest.fixture
