@@ -95,7 +95,7 @@ TEMPLATES = [
 # --- database -------------------------------------------------------------------------------------
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'edudb.sqlite3'}"),
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'edudb.sqlite3'}",
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
     )
 }
@@ -132,6 +132,7 @@ EDUDB_SESSION_IDLE = timedelta(minutes=30)
 EDUDB_SESSION_ABSOLUTE = timedelta(hours=10)
 EDUDB_INACTIVE_DISABLE_AFTER = timedelta(days=45)
 EDUDB_PASSWORD_HISTORY = 5
+SESSION_ENGINE = "edudb.core.sessions"
 SESSION_COOKIE_AGE = int(EDUDB_SESSION_IDLE.total_seconds())
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

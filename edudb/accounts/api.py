@@ -9,7 +9,6 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action, api_view, authentication_classes, permission_classes, throttle_classes
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -70,8 +69,7 @@ def obtain_token(request: Request) -> Response:
             },
             status=status.HTTP_403_FORBIDDEN,
         )
-    Token.objects.filter(user=result.account).delete()
-    token = Token.objects.create(user=result.account)
+    token = services.issue_api_token(result.account)
     return Response({"token": token.key, "expires_in": int(settings.EDUDB_SESSION_ABSOLUTE.total_seconds())})
 
 

@@ -105,6 +105,17 @@ class IssueAccountForm(forms.Form):
         return clean_text(self.cleaned_data["position"])
 
 
+class AccountSearchForm(forms.Form):
+    q = forms.CharField(label=_("Tìm theo tên hoặc tên đăng nhập"), max_length=100, required=False)
+    kind = forms.ChoiceField(label=_("Loại"), choices=[("", _("Mọi loại")), *AccountKind.choices], required=False)
+    status = forms.ChoiceField(
+        label=_("Trạng thái"),
+        choices=[("", _("Tất cả")), ("active", _("Đang hoạt động")), ("suspended", _("Tạm khóa"))],
+        required=False,
+    )
+    q.widget.attrs.update(autocomplete="off")
+
+
 class FunctionsForm(forms.Form):
     functions = forms.MultipleChoiceField(
         label=_("Chức năng được giao"), choices=Function.choices, required=False, widget=forms.CheckboxSelectMultiple

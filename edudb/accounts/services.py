@@ -496,6 +496,20 @@ def record_sign_out(account: Account) -> None:
 # --- two-factor enrolment ----------------------------------------------------------------------------
 
 
+def pending_totp_device(account: Account) -> TOTPDevice:
+    """The account's own unconfirmed device, or a new one: enrolment resumes where it stopped."""
+    return TOTPDevice.objects.filter(user=account, confirmed=False).first() or start_totp_enrolment(account)
+
+
+@transaction.atomic
+def issue_api_token(account: Account) -> Token:
+    """A fresh API token for the account; any older one stops working."""
+    Token.objects.filter(user=account).delete()
+    token = Token.objects.create(user=account)
+    audit.record("account.api_token", by=account, obj=account)
+    return token
+
+
 def start_totp_enrolment(account: Account) -> TOTPDevice:
     """An unconfirmed TOTP device for the account (a fresh secret each time enrolment restarts)."""
     TOTPDevice.objects.filter(user=account, confirmed=False).delete()

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
@@ -30,8 +33,16 @@ schema = schemathesis.from_pytest_fixture("api_schema")
 
 
 @pytest.fixture
-def token(cast: Cast) -> str:
-    return Token.objects.create(user=cast.commune_a_admin).key
+def token(cast: Cast) -> Iterator[str]:
+    """A token, and the request signals that would close the test's database connection switched off (as the
+    test client does), since schemathesis calls the WSGI application directly."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield str(Token.objects.create(user=cast.commune_a_admin).key)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -310,3 +310,14 @@ def test_unit_model_scope_declarations() -> None:
     """Every model the contract walks declares how it reaches its unit."""
     for model in (Unit, Account, AuditEntry):
         assert hasattr(model, "scope_unit_field") and hasattr(model, "scope_domain")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/units/?q=a%00b", "/accounts/?q=%00", "/audit/?q=%00", "/api/v1/units/?q=%00"])
+def test_nul_bytes_in_input_are_a_clean_refusal(cast: Cast, url: str) -> None:
+    """PostgreSQL refuses NUL in text; such input must never reach it (400 or an empty form error, never 500)."""
+    client = signed_in(cast.so_admin)
+    assert client.get(url).status_code in {200, 400}
+    stranger = Client()
+    stranger.cookies["sessionid"] = "abc\x00def123456"
+    assert stranger.get("/units/").status_code == 302
