@@ -21,15 +21,11 @@ class AccountKind(models.TextChoices):
     USER = "user", _("Tài khoản khai thác")
 
 
-class AccountQuerySet(ScopedQuerySet["Account"]):
-    pass
-
-
 class AccountManager(BaseUserManager["Account"]):
-    def get_queryset(self) -> AccountQuerySet:
-        return AccountQuerySet(self.model, using=self._db)
+    def get_queryset(self) -> ScopedQuerySet[Account]:
+        return ScopedQuerySet(self.model, using=self._db)
 
-    def visible_to(self, user: Any, function: str = Function.MANAGE_ACCOUNTS) -> ScopedQuerySet[Account]:
+    def visible_to(self, user: Any, function: str = Function.VIEW) -> ScopedQuerySet[Account]:
         return self.get_queryset().visible_to(user, function)
 
     def create_user(self, username: str, password: str | None = None, **fields: Any) -> Account:
@@ -44,6 +40,7 @@ class Account(AbstractBaseUser):
 
     scope_unit_field: ClassVar[str] = "unit"
     scope_domain: ClassVar[Domain] = Domain.ACCOUNTS
+    scope_function: ClassVar[str] = Function.MANAGE_ACCOUNTS  # accounts are personal data: managers only
 
     username = models.CharField(
         _("tên đăng nhập"),

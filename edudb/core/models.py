@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from edudb.core.scoping import Domain, ScopedQuerySet
+from edudb.core.scoping import Domain, Function, ScopedQuerySet
 from edudb.quality.text import clean_text, search_key
 
 
@@ -166,6 +166,7 @@ class AuditEntry(models.Model):
 
     scope_unit_field: ClassVar[str] = "unit"
     scope_domain: ClassVar[Domain] = Domain.AUDIT
+    scope_function: ClassVar[str] = Function.VIEW_AUDIT
 
     at = models.DateTimeField(_("thời điểm"), db_index=True)
     actor = models.ForeignKey(

@@ -107,7 +107,9 @@ class Scope:
         return own
 
     def filter_for(self, model: type[models.Model], function: str) -> models.Q | None:
-        if not self.allows(function):
+        # A model may demand a function of its own on top of the one asked for (accounts, the audit trail).
+        required = getattr(model, "scope_function", None)
+        if not self.allows(function) or (required and not self.allows(required)):
             return None
         field = getattr(model, "scope_unit_field", None)
         if field is None:

@@ -321,3 +321,14 @@ def test_nul_bytes_in_input_are_a_clean_refusal(cast: Cast, url: str) -> None:
     stranger = Client()
     stranger.cookies["sessionid"] = "abc\x00def123456"
     assert stranger.get("/units/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_models_demand_their_own_function_whatever_is_asked(cast: Cast) -> None:
+    """Accounts need 'manage accounts' and the audit trail 'view audit', even when a caller asks only for 'view'."""
+    seed_audit(cast)
+    viewer = cast.school_a1_user  # view + enter students
+    assert not Account.objects.visible_to(viewer).exists()
+    assert not AuditEntry.objects.visible_to(viewer).exists()
+    assert Account.objects.visible_to(cast.school_a1_admin).exists()
+    assert AuditEntry.objects.visible_to(cast.school_a1_admin).exists()
