@@ -34,13 +34,19 @@ class SignInForm(forms.Form):
     otp.widget.attrs.update(autocomplete="one-time-code", inputmode="numeric", pattern="[0-9 ]*")
 
 
+def _password_input(autocomplete: str) -> forms.PasswordInput:
+    return forms.PasswordInput(attrs={"autocomplete": autocomplete})
+
+
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(
-        label=_("Mật khẩu hiện tại"), strip=False, widget=forms.PasswordInput, max_length=200
+        label=_("Mật khẩu hiện tại"), strip=False, widget=_password_input("current-password"), max_length=200
     )
-    new_password1 = forms.CharField(label=_("Mật khẩu mới"), strip=False, widget=forms.PasswordInput, max_length=200)
+    new_password1 = forms.CharField(
+        label=_("Mật khẩu mới"), strip=False, widget=_password_input("new-password"), max_length=200
+    )
     new_password2 = forms.CharField(
-        label=_("Nhập lại mật khẩu mới"), strip=False, widget=forms.PasswordInput, max_length=200
+        label=_("Nhập lại mật khẩu mới"), strip=False, widget=_password_input("new-password"), max_length=200
     )
 
     def clean(self) -> dict[str, Any]:
@@ -67,7 +73,7 @@ class UnitChoiceField(forms.ModelChoiceField[Unit]):
 
 
 class IssueAccountForm(forms.Form):
-    unit = UnitChoiceField(label=_("Đơn vị"), queryset=Unit.objects.none())
+    unit = UnitChoiceField(label=_("Đơn vị"), queryset=Unit.objects.none(), empty_label=_("— Chọn đơn vị —"))
     kind = forms.ChoiceField(label=_("Loại tài khoản"), choices=AccountKind.choices)
     username = forms.CharField(label=_("Tên đăng nhập"), max_length=60, validators=[username_validator])
     full_name = forms.CharField(label=_("Họ và tên người sử dụng"), max_length=120)

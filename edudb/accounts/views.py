@@ -134,7 +134,8 @@ def totp_enrol(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Đã bật xác thực hai lớp cho tài khoản."))
             return redirect("core:home")
         form.add_error("token", _("Mã không đúng. Hãy kiểm tra giờ trên điện thoại và nhập mã đang hiển thị."))
-    secret = base64.b32encode(device.bin_key).decode()
+    plain = base64.b32encode(device.bin_key).decode()
+    secret = " ".join(plain[i : i + 4] for i in range(0, len(plain), 4))  # read out in groups of four
     # The QR code is our own SVG generated from the device URI, never user input.
     # nosemgrep: edudb-mark-safe -- our own QR SVG, never user input
     context = {"form": form, "qr": mark_safe(qr_svg(device.config_url)), "secret": secret}  # noqa: S308

@@ -11,7 +11,14 @@ from edudb.core.scoping import scope_for
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    setup_pending = bool(
+        user is not None
+        and user.is_authenticated
+        and (user.must_change_password or user.acknowledged_at is None or request.session.get("edudb_enrol_totp"))
+    )
     return {
+        "setup_pending": setup_pending,
         "system_address": settings.EDUDB_SYSTEM_ADDRESS,
         "hotline": settings.EDUDB_HOTLINE,
         "scope": scope_for(getattr(request, "user", None)),

@@ -161,6 +161,25 @@ def normalise_level_codes(raw: str | list[str]) -> str:
     return f"|{'|'.join(cleaned)}|" if cleaned else ""
 
 
+ACTION_LABELS = {
+    "signin.success": _("Đăng nhập"),
+    "signin.failure": _("Đăng nhập không thành công"),
+    "signout": _("Đăng xuất"),
+    "account.issue": _("Cấp tài khoản"),
+    "account.functions": _("Giao chức năng"),
+    "account.suspend": _("Tạm khóa tài khoản"),
+    "account.auto_suspend": _("Tự động tạm khóa do không sử dụng"),
+    "account.reactivate": _("Mở khóa tài khoản"),
+    "account.reset_password": _("Cấp lại mật khẩu"),
+    "account.handover": _("Bàn giao tài khoản quản trị"),
+    "account.change_password": _("Đổi mật khẩu"),
+    "account.acknowledge": _("Cam kết trách nhiệm"),
+    "account.totp_enrol": _("Bật xác thực hai lớp"),
+    "account.api_token": _("Cấp mã truy cập API"),
+    "demo.seed": _("Tạo dữ liệu mẫu"),
+}
+
+
 class AuditEntry(models.Model):
     """One entry of the append-only, hash-chained audit trail (nhật ký hệ thống)."""
 
@@ -195,6 +214,13 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor_username} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in words; refusals read as the action refused."""
+        base, refused = self.action.removesuffix(".refused"), self.action.endswith(".refused")
+        label = str(ACTION_LABELS.get(base, base))
+        return str(_("%(action)s — bị từ chối") % {"action": label}) if refused else label
 
 
 class ScheduledRun(models.Model):

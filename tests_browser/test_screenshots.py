@@ -1,0 +1,162 @@
+"""Screenshots of the main pages over the demo city (``seed_demo``), saved to docs/screenshots/.
+
+Runs only with ``--screenshots`` (``make screenshots``). Console messages and CSP violations met on the way are
+reported as warnings here (the flows in test_flows.py are where they fail a test).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from playwright.sync_api import Browser, Page, expect
+
+from edudb.accounts.models import Account, AccountKind
+from edudb.core.models import Unit
+from tests_browser.helpers import PHONE, BrowserWatch, Site, totp_code
+
+pytestmark = [pytest.mark.browser, pytest.mark.screenshots]
+
+OUT = Path(settings.BASE_DIR) / "docs" / "screenshots"
+DEMO_PASSWORD = "HaiPhong@2026"
+
+
+def demo_code(username: str, *, ahead: int = 0) -> str:
+    """The code of a named demo admin's authenticator: its secret is fixed by seed_demo."""
+    return totp_code(hashlib.sha1(b"edudb-demo:" + username.encode()).digest(), ahead=ahead)  # noqa: S324
+
+
+@pytest.fixture
+def demo(browser_db: Any) -> dict[str, Any]:
+    """The demo city, committed for the live server."""
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    so = Unit.objects.get(depth=0)
+    commune = (
+        Unit.objects.filter(kind__code="ubnd_xa", name__contains="Hồng Bàng").first()
+        or Unit.objects.filter(kind__code="ubnd_xa").order_by("name_key").first()
+    )
+    manageable = Account.objects.filter(unit__parent=so, kind=AccountKind.USER).order_by("username").first()
+    first_commune = Unit.objects.filter(parent=so, kind__code="ubnd_xa").order_by("name_key").first()
+    fresh_admin = (
+        Account.objects.filter(username__startswith="admin.", unit__kind__code="tieu_hoc").order_by("username").first()
+    )
+    assert None not in (commune, first_commune, manageable, fresh_admin), out.getvalue()
+    return {
+        "so": so,
+        "commune": commune,
+        "first_commune": first_commune,
+        "account": manageable,
+        "fresh_admin": fresh_admin,
+    }
+
+
+def save(page: Page, name: str, *, full_page: bool = True) -> Path:
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"{name}.png"
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(path), full_page=full_page, animations="disabled")
+    return path
+
+
+def sign_in(page: Page, site: Site, username: str, *, ahead: int = 0, shoot_ack: str = "") -> Path | None:
+    """Sign a named demo account in, through the acknowledgement of duties if it has not given it yet."""
+    otp = demo_code(username, ahead=ahead) if username.endswith(".admin") else None
+    site.sign_in(page, username, password=DEMO_PASSWORD, otp=otp)
+    shot = None
+    if page.url.endswith("/accounts/acknowledge/"):
+        shot = save(page, shoot_ack) if shoot_ack else None
+        page.locator("#id_accept").check()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Xác nhận").click()
+    return shot
+
+
+def test_screenshots_of_the_main_pages(
+    page: Page,
+    site: Site,
+    demo: dict[str, Any],
+    watch: BrowserWatch,
+    browser: Browser,
+    browser_context_args: dict[str, Any],
+) -> None:
+    so, commune = demo["so"], demo["commune"]
+    saved: list[Path] = []
+
+    site.goto(page, "/accounts/login/")
+    saved.append(save(page, "01-login"))
+
+    ack = sign_in(page, site, "so.admin", shoot_ack="14-acknowledge")
+    saved.extend([ack] if ack else [])
+    expect(page.locator("h1")).to_contain_text("Xin chào")
+    saved.append(save(page, "02-home-so-admin"))
+
+    # The tree, opened two levels: the Sở, then the first commune (the top of the page shows both).
+    site.goto(page, "/units/")
+    first = demo["first_commune"]
+    page.locator("summary", has_text=so.name).locator(".tag").click()
+    expect(page.locator("#unit-results").get_by_role("link", name=first.name, exact=True)).to_be_visible()
+    page.locator("summary", has_text=first.name).locator(".tag").click()
+    expect(page.locator("summary", has_text=first.name).locator("xpath=..").locator(".kids ul.tree")).to_be_visible()
+    saved.append(save(page, "03-unit-tree-expanded", full_page=False))
+
+    site.goto(page, f"/units/{commune.pk}/")
+    expect(page.locator("h1")).to_have_text(commune.name)
+    saved.append(save(page, "04-unit-detail"))
+
+    site.goto(page, "/accounts/")
+    expect(page.locator("h1")).to_have_text("Tài khoản")
+    saved.append(save(page, "05-accounts-list"))
+
+    site.goto(page, "/accounts/new/")
+    saved.append(save(page, "06-account-issue"))
+
+    site.goto(page, f"/accounts/{demo['account'].pk}/")
+    expect(page.locator("h1")).to_contain_text(demo["account"].full_name)
+    saved.append(save(page, "07-account-detail"))
+
+    site.goto(page, f"/accounts/access/{commune.pk}/")
+    expect(page.locator("h1")).to_contain_text("Ai được làm gì")
+    saved.append(save(page, "08-access-review"))
+
+    site.goto(page, "/audit/")
+    expect(page.locator("h1")).to_have_text("Nhật ký hệ thống")
+    saved.append(save(page, "09-audit-list"))
+
+    site.goto(page, "/api/v1/docs/")
+    expect(page.locator(".swagger-ui .info .title")).to_be_visible(timeout=15_000)
+    saved.append(save(page, "11-api-docs"))
+
+    # A unit admin's first sign-in: the authenticator enrolment comes first.
+    site.goto(page, "/")
+    site.sign_out(page)
+    site.sign_in(page, demo["fresh_admin"].username, password=DEMO_PASSWORD)
+    expect(page.locator("h1")).to_have_text("Bật xác thực hai lớp")
+    saved.append(save(page, "10-totp-enrol"))
+
+    phone = browser.new_context(
+        **{**browser_context_args, "viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+    )
+    watch.attach(phone)
+    try:
+        small = phone.new_page()
+        sign_in(small, site, "so.admin", ahead=1)  # the current code was spent above
+        expect(small.locator("h1")).to_contain_text("Xin chào")
+        saved.append(save(small, "12-home-phone"))
+        site.goto(small, "/units/")
+        saved.append(save(small, "13-unit-tree-phone"))
+    finally:
+        phone.close()
+
+    for path in saved:
+        assert path.stat().st_size > 10_000, f"{path} looks empty"
+    for problem in watch.problems:
+        warnings.warn(f"screenshots: {problem}", UserWarning, stacklevel=1)
+    watch.problems.clear()
+    print("\n".join(str(p.relative_to(settings.BASE_DIR)) for p in saved))
