@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from collections.abc import Callable
 from io import BytesIO
 from typing import Any
 
@@ -238,66 +239,87 @@ def account_issue(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/account_issue.html", {"form": form})
 
 
+def _account(request: HttpRequest) -> Account:
+    """The signed-in account (login_required has run)."""
+    user = request.user
+    assert isinstance(user, Account)  # noqa: S101 - guaranteed by login_required
+    return user
+
+
 def _managed_account(request: HttpRequest, pk: int) -> Account:
     return get_scoped_or_404(
         Account.objects.select_related("unit__kind"), request.user, Function.MANAGE_ACCOUNTS, pk=pk
     )
 
 
+def _act(request: HttpRequest, account: Account, operation: Callable[[], object], done: str) -> HttpResponse:
+    """Run one account operation, say how it went, and go back to the account's page."""
+    try:
+        operation()
+        messages.success(request, done)
+    except services.AccountRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("accounts:detail", pk=account.pk)
+
+
+def _new_password(request: HttpRequest, account: Account, operation: Callable[[], str], title: str) -> HttpResponse:
+    """Run an operation that issues a new one-time password, and show it once."""
+    try:
+        password = operation()
+    except services.AccountRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("accounts:detail", pk=account.pk)
+    return _one_time_password(request, account, password, title)
+
+
 @login_required
 @require_POST
 def account_functions(request: HttpRequest, pk: int) -> HttpResponse:
-    account = _managed_account(request, pk)
+    account, by = _managed_account(request, pk), _account(request)
     form = FunctionsForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Chức năng không hợp lệ."))
-    else:
-        try:
-            services.set_functions(account, by=request.user, functions=form.cleaned_data["functions"])  # type: ignore[arg-type]
-            messages.success(request, _("Đã cập nhật chức năng được giao."))
-        except services.AccountRefused as exc:
-            messages.error(request, str(exc))
-    return redirect("accounts:detail", pk=account.pk)
+        return redirect("accounts:detail", pk=account.pk)
+    functions = form.cleaned_data["functions"]
+    return _act(
+        request,
+        account,
+        lambda: services.set_functions(account, by=by, functions=functions),
+        _("Đã cập nhật chức năng được giao."),
+    )
 
 
 @login_required
 @require_POST
 def account_suspend(request: HttpRequest, pk: int) -> HttpResponse:
-    account = _managed_account(request, pk)
+    account, by = _managed_account(request, pk), _account(request)
     form = SuspendForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Hãy ghi lý do tạm khóa (tối đa 255 ký tự)."))
-    else:
-        try:
-            services.suspend_account(account, by=request.user, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
-            messages.success(request, _("Đã tạm khóa tài khoản; mọi phiên làm việc của tài khoản đã kết thúc."))
-        except services.AccountRefused as exc:
-            messages.error(request, str(exc))
-    return redirect("accounts:detail", pk=account.pk)
+        return redirect("accounts:detail", pk=account.pk)
+    reason = form.cleaned_data["reason"]
+    return _act(
+        request,
+        account,
+        lambda: services.suspend_account(account, by=by, reason=reason),
+        _("Đã tạm khóa tài khoản; mọi phiên làm việc của tài khoản đã kết thúc."),
+    )
 
 
 @login_required
 @require_POST
 def account_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    account = _managed_account(request, pk)
-    try:
-        password = services.reactivate_account(account, by=request.user)  # type: ignore[arg-type]
-    except services.AccountRefused as exc:
-        messages.error(request, str(exc))
-        return redirect("accounts:detail", pk=account.pk)
-    return _one_time_password(request, account, password, _("Đã mở khóa tài khoản"))
+    account, by = _managed_account(request, pk), _account(request)
+    operation = lambda: services.reactivate_account(account, by=by)  # noqa: E731
+    return _new_password(request, account, operation, _("Đã mở khóa tài khoản"))
 
 
 @login_required
 @require_POST
 def account_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
-    account = _managed_account(request, pk)
-    try:
-        password = services.reset_password(account, by=request.user)  # type: ignore[arg-type]
-    except services.AccountRefused as exc:
-        messages.error(request, str(exc))
-        return redirect("accounts:detail", pk=account.pk)
-    return _one_time_password(request, account, password, _("Đã cấp lại mật khẩu"))
+    account, by = _managed_account(request, pk), _account(request)
+    operation = lambda: services.reset_password(account, by=by)  # noqa: E731
+    return _new_password(request, account, operation, _("Đã cấp lại mật khẩu"))
 
 
 @login_required
