@@ -50,7 +50,7 @@ def token(cast: Cast) -> Iterator[str]:
 @pytest.mark.django_db
 def test_api_answers_as_its_schema_says(case: Any, token: str) -> None:
     """No server error, and every documented answer matches its documented shape, for any generated input."""
-    response = case.call_wsgi(headers={"Authorization": f"Token {token}"})
+    response = case.call(headers={"Authorization": f"Token {token}"})
     # Status codes are not all declared (any object route may answer 404 for scope), and the declared-auth check
     # cannot tell our two schemes (token, session) apart; every other check applies.
     case.validate_response(response, excluded_checks=(status_code_conformance, ignored_auth))
