@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from edudb.accounts.models import Account
 from edudb.core.forms import AuditSearchForm, UnitSearchForm
 from edudb.core.models import AuditEntry, Unit
 from edudb.core.scoping import Function, get_scoped_or_404, scope_for
@@ -38,11 +39,17 @@ def home(request: HttpRequest) -> HttpResponse:
     by_category = dict(units.order_by().values_list("kind__category").annotate(n=Count("pk")))
     by_kind = units.order_by().values("kind__name", "kind__order").annotate(n=Count("pk")).order_by("kind__order")
     recent = AuditEntry.objects.visible_to(request.user, Function.VIEW_AUDIT).select_related("unit")[:8]
+    accounts = Account.objects.visible_to(request.user, Function.MANAGE_ACCOUNTS).aggregate(
+        total=Count("pk"),
+        suspended=Count("pk", filter=Q(is_active=False)),
+        never_signed_in=Count("pk", filter=Q(is_active=True, must_change_password=True)),
+    )
     context = {
         "scope": scope,
         "by_category": by_category,
         "by_kind": by_kind,
         "recent": recent,
+        "accounts": accounts,
         "function_choices": Function.choices,
     }
     return render(request, "core/home.html", context)
@@ -105,8 +112,6 @@ class UnitDetailView(ScopedDetailView):
         return queryset.select_related("kind", "parent")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from edudb.accounts.models import Account
-
         unit = self.object
         user = self.request.user
         ancestors = list(
