@@ -114,6 +114,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- accounts and sign-in security (R10.1) --------------------------------------------------------
 AUTH_USER_MODEL = "accounts.Account"
+AUTHENTICATION_BACKENDS = ["edudb.accounts.backends.AccountBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

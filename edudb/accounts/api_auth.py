@@ -9,13 +9,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
+from rest_framework.authtoken.models import Token
+
+
+def unscoped_token(key: str) -> Token | None:
+    """The token with this key and its account; authentication comes before any scope exists."""
+    return Token.objects.select_related("user__unit__kind", "user__unit__parent").filter(key=key).first()
 
 
 class ExpiringTokenAuthentication(TokenAuthentication):
     """A token is valid for the absolute session lifetime (10 h) and only while its account is usable."""
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
-        user, token = super().authenticate_credentials(key)
+        token = unscoped_token(key)
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Mã truy cập không hợp lệ."))
+        user = token.user
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed(_("Tài khoản đang tạm khóa."))
         if timezone.now() - token.created > settings.EDUDB_SESSION_ABSOLUTE:
             token.delete()
             raise exceptions.AuthenticationFailed(_("Mã truy cập đã hết hạn; hãy lấy mã mới."))

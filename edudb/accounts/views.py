@@ -44,7 +44,7 @@ from edudb.core.scoping import Function, get_scoped_or_404
 from edudb.core.views_base import ScopedDetailView, ScopedListView, htmx_target
 from edudb.quality.text import search_key
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "edudb.accounts.backends.AccountBackend"
 
 
 def login_view(request: HttpRequest) -> HttpResponse:

@@ -150,7 +150,7 @@ class ScopedQuerySet(models.QuerySet[M]):
         return self.filter(condition)
 
 
-def get_scoped_or_404[M: models.Model](
+def get_scoped_or_404(  # noqa: UP047 - the project's semgrep cannot parse PEP 695 generics yet
     queryset: type[M] | models.QuerySet[M], user: Any, function: str = Function.VIEW, **lookup: Any
 ) -> M:
     """Fetch one object the user may reach with ``function``; missing and out-of-scope both answer 404."""
