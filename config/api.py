@@ -6,10 +6,13 @@ from rest_framework.routers import DefaultRouter
 
 from edudb.accounts.api import AccountViewSet, me, obtain_token
 from edudb.core.api import UnitViewSet
+from edudb.registry.api import SchoolViewSet, SiteViewSet
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
 router.register("accounts", AccountViewSet, basename="account")
+router.register("schools", SchoolViewSet, basename="school")
+router.register("sites", SiteViewSet, basename="site")
 
 urlpatterns = [
     path("auth/token/", obtain_token, name="token"),

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "edudb.core",
     "edudb.accounts",
+    "edudb.quality",
+    "edudb.registry",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("edudb.core.urls")),
     path("accounts/", include("edudb.accounts.urls")),
+    path("", include("edudb.registry.urls")),
     path("api/v1/", include((("config.api"), "api"), namespace="api")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

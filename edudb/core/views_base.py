@@ -8,13 +8,20 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
-from django.http import HttpRequest
-from django.views.generic import DetailView, ListView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
+from edudb.core.records import StaleRecord, create_record, record_snapshot, update_record
 from edudb.core.scoping import Function
+from edudb.quality.text import clean_text
 
 
 def htmx_target(request: HttpRequest) -> str | None:
@@ -51,3 +58,87 @@ class ScopedListView(_ScopedMixin, ListView):
 
 class ScopedDetailView(_ScopedMixin, DetailView):
     """One object the user may see; anything else is 404."""
+
+
+class RecordForm(forms.ModelForm[Any]):
+    """A form for a component-database record: knows its editor (to restrict choices), carries the version it
+    was loaded at, and stores text as NFC with tidy spaces."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        self.restrict_choices(user)
+
+    def restrict_choices(self, user: Any) -> None:
+        """Narrow choice fields through the scoping door (subclasses)."""
+
+    def clean_version(self) -> int | None:
+        value = self.cleaned_data.get("version")
+        if self.instance.pk and value is None:
+            raise forms.ValidationError(_("Thiếu phiên bản của bản ghi; hãy tải lại trang rồi sửa lại."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, value in data.items():
+            if isinstance(value, str) and name != "version":
+                data[name] = clean_text(value) if "\n" not in value else value.strip()
+        return data
+
+
+class _RecordWriteMixin:
+    """Shared by the create and edit pages: the form knows its editor; the write goes through records.*."""
+
+    request: HttpRequest
+    function: ClassVar[str]
+    success_message: ClassVar[str] = ""
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = super().get_form_kwargs()  # type: ignore[misc]
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def written(self, form: Any, record: Any) -> HttpResponse:
+        form.save_m2m()
+        messages.success(self.request, self.success_message or _("Đã lưu."))
+        return redirect(record.get_absolute_url())
+
+
+class ScopedCreateView(_RecordWriteMixin, LoginRequiredMixin, CreateView):
+    """Create a record through records.create_record (audited, scope re-checked)."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        record = form.save(commit=False)
+        try:
+            create_record(record, by=self.request.user, function=self.function)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        return self.written(form, record)
+
+
+class ScopedUpdateView(_RecordWriteMixin, _ScopedMixin, UpdateView):
+    """Edit a record in scope; a stale version is refused with who saved it and when."""
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        self.before = record_snapshot(self.object)
+        return super().get_form_kwargs()
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        record = form.save(commit=False)  # new values onto the instance; m2m saved after the write
+        try:
+            update_record(
+                record,
+                by=self.request.user,
+                function=self.function,
+                expected_version=form.cleaned_data["version"],
+                before=self.before,
+            )
+        except (StaleRecord, PermissionDenied) as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        return self.written(form, record)

@@ -47,6 +47,20 @@ UNITS_VISIBLE: dict[str, set[str]] = {
     "thpt_user": {"thpt"},
     **{f"school_{s}_{k}": {f"school_{s}"} for s in ("a1", "a2", "b1", "b2") for k in ("admin", "user")},
 }
+INSTITUTIONS = {"thpt", "school_a1", "school_a2", "school_b1", "school_b2"}
+# Whose school records each role sees (domain: schools) — the units it sees, institutions only; the staff office
+# (Tổ chức cán bộ) oversees staff data, not schools.
+SCHOOLS_VISIBLE: dict[str, set[str]] = {
+    role: units & INSTITUTIONS for role, units in UNITS_VISIBLE.items() if role != "office_tccb_user"
+}
+# Who may edit school records (function: enter units) — in the cast, only the admins hold it.
+SCHOOLS_WRITABLE: dict[str, set[str]] = {
+    "so_admin": INSTITUTIONS,
+    "commune_a_admin": {"school_a1", "school_a2"},
+    "commune_b_admin": {"school_b1", "school_b2"},
+    "thpt_admin": {"thpt"},
+    **{f"school_{s}_admin": {f"school_{s}"} for s in ("a1", "a2", "b1", "b2")},
+}
 # Whose accounts each role may manage (function: manage accounts).
 ACCOUNTS_VISIBLE: dict[str, set[str]] = {
     "so_admin": ALL_UNITS,
@@ -71,7 +85,7 @@ AUDIT_VISIBLE: dict[str, set[str]] = {
 class Route:
     """How the contract exercises one named route."""
 
-    target: str  # "none" (no object), "unit", "account", "audit", "public"
+    target: str  # "none" (no object), "unit", "account", "audit", "school", "site", "public"
     method: str = "get"
     api: bool = False
     visible: dict[str, set[str]] | None = None
@@ -116,6 +130,17 @@ ROUTES: dict[str, Route] = {
     "api:account-functions": Route("account", "put", api=True, visible=ACCOUNTS_VISIBLE, data={"functions": ["view"]}),
     "api:account-suspend": Route("account", "post", api=True, visible=ACCOUNTS_VISIBLE, data={"reason": "Kiểm thử"}),
     "set_language": Route("public"),
+    "registry:school_list": Route("none"),
+    "registry:school_create": Route("none"),
+    "registry:school_detail": Route("school", visible=SCHOOLS_VISIBLE),
+    "registry:school_edit": Route("school", visible=SCHOOLS_WRITABLE),
+    "registry:site_create": Route("none"),
+    "registry:site_detail": Route("site", visible=SCHOOLS_VISIBLE),
+    "registry:site_edit": Route("site", visible=SCHOOLS_WRITABLE),
+    "api:school-list": Route("none", api=True),
+    "api:school-detail": Route("school", api=True, visible=SCHOOLS_VISIBLE),
+    "api:site-list": Route("none", api=True),
+    "api:site-detail": Route("site", api=True, visible=SCHOOLS_VISIBLE),
 }
 
 ROLES = sorted(UNITS_VISIBLE)
@@ -168,10 +193,28 @@ def objects_for(route: Route, cast: Cast) -> list[tuple[str, Any]]:
         return [(name, unit) for name, unit in cast.units.items()]
     if route.target == "account":
         return [(name.rsplit("_", 1)[0], account) for name, account in cast.accounts.items()]
+    if route.target in {"school", "site"}:
+        return school_records(cast)[route.target]
     if route.target == "audit":
         unit_name = {unit.pk: name for name, unit in cast.units.items()}
         return [(unit_name[entry.unit_id or 0], entry) for entry in AuditEntry.objects.filter(unit__isnull=False)]
     raise AssertionError(route.target)
+
+
+def school_records(cast: Cast) -> dict[str, list[tuple[str, Any]]]:
+    """A school profile and a site for every institution of the cast (made once per test)."""
+    from edudb.registry.models import SchoolProfile, Site
+
+    made: dict[str, list[tuple[str, Any]]] = {"school": [], "site": []}
+    for name in sorted(INSTITUTIONS):
+        unit = cast.units[name]
+        profile = SchoolProfile.objects.get_or_create(unit=unit)[0]
+        site = Site.objects.get_or_create(
+            unit=unit, code="DC", defaults={"name": f"Điểm chính {unit.name}", "is_main": True}
+        )[0]
+        made["school"].append((name, profile))
+        made["site"].append((name, site))
+    return made
 
 
 def state_of(account: Account) -> tuple[Any, ...]:
@@ -188,7 +231,9 @@ def seed_audit(cast: Cast) -> None:
         audit.record("unit.test", by=None, obj=unit, username="system")
 
 
-OBJECT_ROUTES = sorted(name for name, route in ROUTES.items() if route.target in {"unit", "account", "audit"})
+OBJECT_ROUTES = sorted(
+    name for name, route in ROUTES.items() if route.target in {"unit", "account", "audit", "school", "site"}
+)
 
 
 @pytest.mark.django_db
@@ -233,6 +278,10 @@ def check_one(client: Client, route: Route, route_name: str, obj: Any, relation:
 
 
 LIST_PAGES = {
+    "registry:school_list": "",
+    "registry:school_create": "",
+    "registry:site_create": "",
+    "api:school-list": "",
     "core:unit_tree": "?q=tr",
     "core:home": "",
     "accounts:list": "",
@@ -248,6 +297,7 @@ LIST_PAGES = {
 def test_pages_never_show_out_of_scope_names(cast: Cast, role: str) -> None:
     """No page a role can open names a unit outside its scope — not in lists, counts or choices."""
     client = signed_in(cast.accounts[role])
+    school_records(cast)
     in_scope = UNITS_VISIBLE[role]
     hidden = [unit.name for name, unit in cast.units.items() if name not in in_scope]
     for route_name, query in LIST_PAGES.items():
@@ -277,6 +327,8 @@ def test_anonymous_is_turned_away(cast: Cast, route_name: str) -> None:
     if route.target == "audit":
         seed_audit(cast)
         kwargs = {"pk": AuditEntry.objects.first().pk}  # type: ignore[union-attr]
+    if route.target in {"school", "site"}:
+        kwargs = {"pk": school_records(cast)[route.target][0][1].pk}
     before = state_of(cast.school_a1_user)
     response = call(Client(), route, reverse(route_name, kwargs=kwargs))
     if route.api:
