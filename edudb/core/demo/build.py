@@ -17,6 +17,7 @@ from edudb.core.demo import places
 from edudb.core.demo.accounts import DEMO_PASSWORD, DemoAccount, accounts_for, totp_key
 from edudb.core.demo.names import base_name, in_address
 from edudb.core.demo.plan import Institution, Plan, city_plan
+from edudb.core.demo.schools import build_school_records
 from edudb.core.models import Category, Unit, UnitKind, normalise_level_codes
 from edudb.quality.text import clean_text, search_key
 
@@ -50,6 +51,7 @@ def seed(*, shape: str = "2025") -> SeedResult:
         institutions=sum(1 for u in builder.units if u.kind.category == Category.INSTITUTION),
         accounts=builder.build_accounts(department),
     )
+    profiles, sites = build_school_records(builder.units)
     audit.record(
         "demo.seed",
         by=None,
@@ -60,6 +62,8 @@ def seed(*, shape: str = "2025") -> SeedResult:
             "units": sum(result.units_by_kind.values()),
             "institutions": result.institutions,
             "accounts": result.accounts,
+            "school_profiles": profiles,
+            "sites": sites,
             "by_kind": dict(sorted(result.units_by_kind.items())),
         },
     )

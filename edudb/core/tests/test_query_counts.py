@@ -12,6 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from conftest import Cast
 from edudb.core import audit
 from edudb.core.tests.factories import AccountFactory, UnitFactory
+from edudb.quality.models import items_of
+from edudb.registry.models import SchoolProfile, Site
 
 PAGES = [
     "/units/",
@@ -20,6 +22,10 @@ PAGES = [
     "/audit/",
     "/api/v1/units/",
     "/api/v1/accounts/",
+    "/schools/",
+    "/schools/?q=truong",
+    "/api/v1/schools/",
+    "/api/v1/sites/",
 ]
 
 
@@ -35,6 +41,8 @@ def grow(cast: Cast, n: int) -> None:
     for i in range(n):
         school = UnitFactory.create(name=f"Trường Tiểu học Thêm {i}", parent=cast.commune_a)
         AccountFactory.create(unit=school, functions=["view", "export"])
+        SchoolProfile.objects.create(unit=school, ownership=items_of("loai_hinh_truong").first())
+        Site.objects.create(unit=school, code="DC", name="Điểm chính", is_main=True)
         audit.record("unit.test", by=cast.so_admin, obj=school)
 
 

@@ -275,3 +275,15 @@ def test_the_plan_is_deterministic() -> None:
         (i.code, i.name, i.head_name, i.street) for i in second.institutions
     ]
     assert len({i.code for i in first.institutions}) == len(first.institutions)
+
+
+@pytest.mark.django_db
+def test_every_institution_has_a_school_profile_and_a_main_site() -> None:
+    from edudb.registry.models import SchoolProfile, Site
+
+    call_command("seed_demo", stdout=io.StringIO())
+    institutions = Unit.objects.filter(kind__category=Category.INSTITUTION)
+    assert SchoolProfile.objects.count() == institutions.count()
+    assert Site.objects.filter(is_main=True).count() == institutions.count()
+    assert Site.objects.filter(is_main=False, distance_km__isnull=False).exists()
+    assert SchoolProfile.objects.filter(ownership__name="Tư thục").exists()
