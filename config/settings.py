@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "edudb.core",
     "edudb.accounts",
     "edudb.quality",
+    "edudb.reporting",
     "edudb.registry",
 ]
 

@@ -6,10 +6,11 @@ Expected visibility comes from hand-written tables below — an oracle independe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import importlib
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -17,80 +18,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from conftest import Cast
 from edudb.accounts.models import Account, AccountFunction
 from edudb.core.models import AuditEntry, Unit
-
-ALL_UNITS = {
-    "so",
-    "office_th",
-    "office_tccb",
-    "commune_a",
-    "commune_b",
-    "thpt",
-    "school_a1",
-    "school_a2",
-    "school_b1",
-    "school_b2",
-}
-A_TREE = {"commune_a", "school_a1", "school_a2"}
-B_TREE = {"commune_b", "school_b1", "school_b2"}
-
-# Which units' data each role sees with the "view" function (domain: units).
-UNITS_VISIBLE: dict[str, set[str]] = {
-    "so_admin": ALL_UNITS,
-    # Tiểu học office: the units that have the primary level (the Sở has every level), and itself.
-    "office_th_user": {"office_th", "so", "commune_a", "commune_b", "school_a1", "school_b1"},
-    # Tổ chức cán bộ: the Sở and what sits directly under it, managers excepted.
-    "office_tccb_user": {"so", "office_th", "office_tccb", "thpt"},
-    "commune_a_admin": A_TREE,
-    "commune_a_user": A_TREE,
-    "commune_b_admin": B_TREE,
-    "thpt_admin": {"thpt"},
-    "thpt_user": {"thpt"},
-    **{f"school_{s}_{k}": {f"school_{s}"} for s in ("a1", "a2", "b1", "b2") for k in ("admin", "user")},
-}
-INSTITUTIONS = {"thpt", "school_a1", "school_a2", "school_b1", "school_b2"}
-# Whose school records each role sees (domain: schools) — the units it sees, institutions only; the staff office
-# (Tổ chức cán bộ) oversees staff data, not schools.
-SCHOOLS_VISIBLE: dict[str, set[str]] = {
-    role: units & INSTITUTIONS for role, units in UNITS_VISIBLE.items() if role != "office_tccb_user"
-}
-# Who may edit school records (function: enter units) — in the cast, only the admins hold it.
-SCHOOLS_WRITABLE: dict[str, set[str]] = {
-    "so_admin": INSTITUTIONS,
-    "commune_a_admin": {"school_a1", "school_a2"},
-    "commune_b_admin": {"school_b1", "school_b2"},
-    "thpt_admin": {"thpt"},
-    **{f"school_{s}_admin": {f"school_{s}"} for s in ("a1", "a2", "b1", "b2")},
-}
-# Whose accounts each role may manage (function: manage accounts).
-ACCOUNTS_VISIBLE: dict[str, set[str]] = {
-    "so_admin": ALL_UNITS,
-    "commune_a_admin": A_TREE,
-    "commune_a_user": A_TREE,
-    "commune_b_admin": B_TREE,
-    "thpt_admin": {"thpt"},
-    **{f"school_{s}_admin": {f"school_{s}"} for s in ("a1", "a2", "b1", "b2")},
-}
-# Whose audit entries each role may read (function: view audit).
-AUDIT_VISIBLE: dict[str, set[str]] = {
-    "so_admin": ALL_UNITS,
-    "commune_a_admin": A_TREE,
-    "commune_a_user": A_TREE,
-    "commune_b_admin": B_TREE,
-    "thpt_admin": {"thpt"},
-    **{f"school_{s}_admin": {f"school_{s}"} for s in ("a1", "a2", "b1", "b2")},
-}
-
-
-@dataclass(frozen=True)
-class Route:
-    """How the contract exercises one named route."""
-
-    target: str  # "none" (no object), "unit", "account", "audit", "school", "site", "public"
-    method: str = "get"
-    api: bool = False
-    visible: dict[str, set[str]] | None = None
-    data: dict[str, Any] | None = None
-
+from edudb.core.tests.contract import (
+    ACCOUNTS_VISIBLE,
+    AUDIT_VISIBLE,
+    UNITS_VISIBLE,
+    Route,
+)
 
 ROUTES: dict[str, Route] = {
     "core:home": Route("none"),
@@ -130,18 +63,26 @@ ROUTES: dict[str, Route] = {
     "api:account-functions": Route("account", "put", api=True, visible=ACCOUNTS_VISIBLE, data={"functions": ["view"]}),
     "api:account-suspend": Route("account", "post", api=True, visible=ACCOUNTS_VISIBLE, data={"reason": "Kiểm thử"}),
     "set_language": Route("public"),
-    "registry:school_list": Route("none"),
-    "registry:school_create": Route("none"),
-    "registry:school_detail": Route("school", visible=SCHOOLS_VISIBLE),
-    "registry:school_edit": Route("school", visible=SCHOOLS_WRITABLE),
-    "registry:site_create": Route("none"),
-    "registry:site_detail": Route("site", visible=SCHOOLS_VISIBLE),
-    "registry:site_edit": Route("site", visible=SCHOOLS_WRITABLE),
-    "api:school-list": Route("none", api=True),
-    "api:school-detail": Route("school", api=True, visible=SCHOOLS_VISIBLE),
-    "api:site-list": Route("none", api=True),
-    "api:site-detail": Route("site", api=True, visible=SCHOOLS_VISIBLE),
 }
+
+
+def _gather_app_routes() -> None:
+    """Add every app's contract_routes.ROUTES; two apps may not claim the same route."""
+    for app in apps.get_app_configs():
+        if not app.name.startswith("edudb."):
+            continue
+        try:
+            module = importlib.import_module(f"{app.name}.tests.contract_routes")
+        except ModuleNotFoundError:
+            continue
+        clash = set(module.ROUTES) & set(ROUTES)
+        assert not clash, f"{app.name} lists routes already listed: {clash}"
+        ROUTES.update(module.ROUTES)
+        APP_ROUTE_NAMES.update(module.ROUTES)
+
+
+APP_ROUTE_NAMES: set[str] = set()
+_gather_app_routes()
 
 ROLES = sorted(UNITS_VISIBLE)
 
@@ -193,28 +134,12 @@ def objects_for(route: Route, cast: Cast) -> list[tuple[str, Any]]:
         return [(name, unit) for name, unit in cast.units.items()]
     if route.target == "account":
         return [(name.rsplit("_", 1)[0], account) for name, account in cast.accounts.items()]
-    if route.target in {"school", "site"}:
-        return school_records(cast)[route.target]
+    if route.target == "objects" and route.objects is not None:
+        return route.objects(cast)
     if route.target == "audit":
         unit_name = {unit.pk: name for name, unit in cast.units.items()}
         return [(unit_name[entry.unit_id or 0], entry) for entry in AuditEntry.objects.filter(unit__isnull=False)]
     raise AssertionError(route.target)
-
-
-def school_records(cast: Cast) -> dict[str, list[tuple[str, Any]]]:
-    """A school profile and a site for every institution of the cast (made once per test)."""
-    from edudb.registry.models import SchoolProfile, Site
-
-    made: dict[str, list[tuple[str, Any]]] = {"school": [], "site": []}
-    for name in sorted(INSTITUTIONS):
-        unit = cast.units[name]
-        profile = SchoolProfile.objects.get_or_create(unit=unit)[0]
-        site = Site.objects.get_or_create(
-            unit=unit, code="DC", defaults={"name": f"Điểm chính {unit.name}", "is_main": True}
-        )[0]
-        made["school"].append((name, profile))
-        made["site"].append((name, site))
-    return made
 
 
 def state_of(account: Account) -> tuple[Any, ...]:
@@ -232,7 +157,7 @@ def seed_audit(cast: Cast) -> None:
 
 
 OBJECT_ROUTES = sorted(
-    name for name, route in ROUTES.items() if route.target in {"unit", "account", "audit", "school", "site"}
+    name for name, route in ROUTES.items() if route.target in {"unit", "account", "audit", "objects"}
 )
 
 
@@ -278,10 +203,7 @@ def check_one(client: Client, route: Route, route_name: str, obj: Any, relation:
 
 
 LIST_PAGES = {
-    "registry:school_list": "",
-    "registry:school_create": "",
-    "registry:site_create": "",
-    "api:school-list": "",
+    **{name: "" for name in APP_ROUTE_NAMES if ROUTES[name].target == "none" and ROUTES[name].method == "get"},
     "core:unit_tree": "?q=tr",
     "core:home": "",
     "accounts:list": "",
@@ -297,7 +219,9 @@ LIST_PAGES = {
 def test_pages_never_show_out_of_scope_names(cast: Cast, role: str) -> None:
     """No page a role can open names a unit outside its scope — not in lists, counts or choices."""
     client = signed_in(cast.accounts[role])
-    school_records(cast)
+    for route in ROUTES.values():
+        if route.objects is not None:
+            route.objects(cast)  # records in every unit, so a leak would show
     in_scope = UNITS_VISIBLE[role]
     hidden = [unit.name for name, unit in cast.units.items() if name not in in_scope]
     for route_name, query in LIST_PAGES.items():
@@ -327,8 +251,8 @@ def test_anonymous_is_turned_away(cast: Cast, route_name: str) -> None:
     if route.target == "audit":
         seed_audit(cast)
         kwargs = {"pk": AuditEntry.objects.first().pk}  # type: ignore[union-attr]
-    if route.target in {"school", "site"}:
-        kwargs = {"pk": school_records(cast)[route.target][0][1].pk}
+    if route.target == "objects" and route.objects is not None:
+        kwargs = {"pk": route.objects(cast)[0][1].pk}
     before = state_of(cast.school_a1_user)
     response = call(Client(), route, reverse(route_name, kwargs=kwargs))
     if route.api:

@@ -1,4 +1,4 @@
-"""The component databases (R2): schools and their sites here; classes, staff, students, facilities to follow."""
+"""The schools database (R2.1): school profiles and their sites (điểm trường)."""
 
 from __future__ import annotations
 
