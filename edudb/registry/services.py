@@ -16,7 +16,7 @@ from edudb.core.scoping import Function, get_scoped_or_404
 from edudb.quality.codes import repair_code, validate_digits
 from edudb.registry.models import CodeKind, IssuedCode, StaffMember, Student
 
-MINISTRY_CODE_LENGTH = {CodeKind.STUDENT: 10}
+MINISTRY_CODE_LENGTH: dict[str, int] = {CodeKind.STUDENT: 10}
 
 
 def code_kind_of(record: Any) -> str:
