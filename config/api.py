@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from edudb.accounts.api import AccountViewSet, me, obtain_token
 from edudb.core.api import UnitViewSet
+from edudb.registry import api_classes, api_facilities, api_staff, api_students
 from edudb.registry.api import SchoolViewSet, SiteViewSet
 
 router = DefaultRouter()
@@ -13,6 +14,8 @@ router.register("units", UnitViewSet, basename="unit")
 router.register("accounts", AccountViewSet, basename="account")
 router.register("schools", SchoolViewSet, basename="school")
 router.register("sites", SiteViewSet, basename="site")
+for part in (api_classes, api_staff, api_students, api_facilities):
+    part.register(router)
 
 urlpatterns = [
     path("auth/token/", obtain_token, name="token"),

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from edudb.registry import views
 
@@ -11,4 +11,8 @@ urlpatterns = [
     path("sites/new/", views.SiteCreateView.as_view(), name="site_create"),
     path("sites/<int:pk>/", views.SiteDetailView.as_view(), name="site_detail"),
     path("sites/<int:pk>/edit/", views.SiteUpdateView.as_view(), name="site_edit"),
+    path("", include("edudb.registry.urls_classes")),
+    path("", include("edudb.registry.urls_staff")),
+    path("", include("edudb.registry.urls_students")),
+    path("", include("edudb.registry.urls_facilities")),
 ]

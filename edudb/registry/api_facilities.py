@@ -1,0 +1,7 @@
+"""API of the facilities database."""
+
+from rest_framework.routers import BaseRouter
+
+
+def register(router: BaseRouter) -> None:
+    """Add this database's viewsets to the /api/v1/ router."""

@@ -1,0 +1,5 @@
+"""Pages of the facilities database (included by edudb/registry/urls.py under the registry namespace)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
