@@ -7,6 +7,7 @@ Expected visibility comes from hand-written tables below — an oracle independe
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from typing import Any
 
 import pytest
@@ -67,18 +68,22 @@ ROUTES: dict[str, Route] = {
 
 
 def _gather_app_routes() -> None:
-    """Add every app's contract_routes.ROUTES; two apps may not claim the same route."""
+    """Add the ROUTES of every app's tests/contract_routes*.py; two modules may not claim the same route."""
     for app in apps.get_app_configs():
         if not app.name.startswith("edudb."):
             continue
         try:
-            module = importlib.import_module(f"{app.name}.tests.contract_routes")
+            tests = importlib.import_module(f"{app.name}.tests")
         except ModuleNotFoundError:
             continue
-        clash = set(module.ROUTES) & set(ROUTES)
-        assert not clash, f"{app.name} lists routes already listed: {clash}"
-        ROUTES.update(module.ROUTES)
-        APP_ROUTE_NAMES.update(module.ROUTES)
+        for info in pkgutil.iter_modules(tests.__path__):
+            if not info.name.startswith("contract_routes"):
+                continue
+            module = importlib.import_module(f"{app.name}.tests.{info.name}")
+            clash = set(module.ROUTES) & set(ROUTES)
+            assert not clash, f"{module.__name__} lists routes already listed: {clash}"
+            ROUTES.update(module.ROUTES)
+            APP_ROUTE_NAMES.update(module.ROUTES)
 
 
 APP_ROUTE_NAMES: set[str] = set()
