@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,10 +17,12 @@ from edudb.core import audit
 from edudb.core.demo import places
 from edudb.core.demo.accounts import DEMO_PASSWORD, DemoAccount, accounts_for, totp_key
 from edudb.core.demo.names import base_name, in_address
+from edudb.core.demo.people import build_people
 from edudb.core.demo.plan import Institution, Plan, city_plan
 from edudb.core.demo.schools import build_school_records
 from edudb.core.models import Category, Unit, UnitKind, normalise_level_codes
 from edudb.quality.text import clean_text, search_key
+from edudb.reporting.models import SchoolYear
 
 
 class SeedRefused(Exception):
@@ -35,10 +38,13 @@ class SeedResult:
     units_by_kind: Counter[str] = field(default_factory=Counter)
     institutions: int = 0
     accounts: int = 0
+    classes: int = 0
+    staff: int = 0
+    students: int = 0
 
 
 @transaction.atomic
-def seed(*, shape: str = "2025") -> SeedResult:
+def seed(*, shape: str = "2025", scale: str = "demo") -> SeedResult:
     """Build the demo city in ``shape`` ("2025": Sở → 114 communes → schools; "2022": Sở → 15 districts → schools)."""
     if shape not in ("2025", "2022"):
         raise SeedRefused(f"Mô hình không hợp lệ: {shape} (chọn 2025 hoặc 2022).")
@@ -52,6 +58,9 @@ def seed(*, shape: str = "2025") -> SeedResult:
         accounts=builder.build_accounts(department),
     )
     profiles, sites = build_school_records(builder.units)
+    rng = random.Random(2026)  # noqa: S311 - made-up demo data, not security
+    people = build_people(_people_units(builder, department, scale), year=current_year(), rng=rng)
+    result.classes, result.staff, result.students = people.classes, people.staff, people.students
     audit.record(
         "demo.seed",
         by=None,
@@ -64,10 +73,29 @@ def seed(*, shape: str = "2025") -> SeedResult:
             "accounts": result.accounts,
             "school_profiles": profiles,
             "sites": sites,
+            "scale": scale,
+            "classes": people.classes,
+            "staff": people.staff,
+            "students": people.students,
             "by_kind": dict(sorted(result.units_by_kind.items())),
         },
     )
     return result
+
+
+def current_year() -> SchoolYear:
+    """The school year running today (created by a migration)."""
+    return SchoolYear.objects.get(is_current=True)
+
+
+def _people_units(builder: _Builder, department: Unit, scale: str) -> list[Unit]:
+    """Where classes, staff and students are seeded: the demo accounts' commune (or district) and THPT, or all."""
+    institutions = [u for u in builder.units if u.kind.category == Category.INSTITUTION]
+    if scale == "city":
+        return institutions
+    manager = builder.by_code[places.DEMO_DISTRICT_CODE if builder.shape == "2022" else places.DEMO_COMMUNE_CODE]
+    thpt = builder.by_code[builder.plan.demo_thpt().code]
+    return [u for u in institutions if u.parent_id == manager.pk or u.pk == thpt.pk]
 
 
 class _Builder:

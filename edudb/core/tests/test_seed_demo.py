@@ -287,3 +287,25 @@ def test_every_institution_has_a_school_profile_and_a_main_site() -> None:
     assert Site.objects.filter(is_main=True).count() == institutions.count()
     assert Site.objects.filter(is_main=False, distance_km__isnull=False).exists()
     assert SchoolProfile.objects.filter(ownership__name="Tư thục").exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_accounts_schools_have_classes_staff_and_students_at_real_density() -> None:
+    from django.db.models import Count
+
+    from edudb.registry.models import IssuedCode, SchoolClass, StaffMember, Student
+
+    call_command("seed_demo", stdout=io.StringIO())
+    school = Account.objects.get(username="th.admin").unit
+    classes = SchoolClass.objects.filter(unit=school).annotate(n=Count("students"))
+    assert classes.exists() and {c.grade for c in classes} == {1, 2, 3, 4, 5}
+    assert all(30 <= c.n <= 45 for c in classes)
+    assert all(c.homeroom_teacher and c.homeroom_teacher.unit_id == school.pk for c in classes)
+    students = Student.objects.filter(unit=school)
+    assert all(len(s.ministry_code or "") == 10 for s in students)
+    first_grade = students.filter(school_class__grade=1).first()
+    assert first_grade is not None and first_grade.status.code == "01"
+    assert 5 <= first_grade.school_class.school_year.start_year - first_grade.birth_date.year <= 7  # type: ignore[union-attr]
+    assert StaffMember.objects.filter(unit=school, staff_type__code="2").count() >= classes.count()
+    assert IssuedCode.objects.filter(kind="student").count() == Student.objects.count()
+    assert Student.objects.filter(unit=Account.objects.get(username="thpt.admin").unit).count() > 1000

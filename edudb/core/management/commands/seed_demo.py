@@ -28,6 +28,13 @@ class Command(BaseCommand):
             help="2025: Sở → UBND xã/phường → trường (mặc định); 2022: Sở → Phòng GD&ĐT quận/huyện → trường.",
         )
         parser.add_argument(
+            "--scale",
+            choices=["demo", "city"],
+            default="demo",
+            help="demo: lớp, đội ngũ, học sinh cho xã/phường và trường THPT của tài khoản dùng thử (mặc định); "
+            "city: cho mọi cơ sở giáo dục, khoảng 1,1 triệu học sinh.",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="Không làm gì (chỉ in tài khoản dùng thử) nếu đã có dữ liệu (do nothing when units already exist).",
@@ -57,7 +64,7 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         try:
-            result = seed(shape=options["shape"])
+            result = seed(shape=options["shape"], scale=options["scale"])
         except SeedRefused as exc:
             raise CommandError(str(exc)) from exc
         elapsed = time.monotonic() - started
@@ -66,7 +73,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Đã tạo dữ liệu mẫu mô hình {result.shape} trong {elapsed:.1f} giây (demo data seeded): "
                 f"{result.units_by_kind[manager]} đơn vị quản lý, {result.institutions} cơ sở giáo dục, "
-                f"{result.accounts} tài khoản."
+                f"{result.accounts} tài khoản; {result.classes} lớp, {result.staff} cán bộ, "
+                f"{result.students} học sinh."
             )
         )
         self.stdout.write("")
