@@ -177,6 +177,14 @@ ACTION_LABELS = {
     "account.totp_enrol": _("Bật xác thực hai lớp"),
     "account.api_token": _("Cấp mã truy cập API"),
     "demo.seed": _("Tạo dữ liệu mẫu"),
+    "codelists.sync": _("Cập nhật danh mục"),
+}
+# Record operations read as "<verb> <what>": "Thêm mới học sinh", "Sửa hồ sơ trường".
+RECORD_VERBS = {
+    "create": _("Thêm mới"),
+    "update": _("Sửa"),
+    "ministry_code": _("Gán mã định danh cho"),
+    "reveal_personal_id": _("Xem số định danh cá nhân của"),
 }
 
 
@@ -219,8 +227,20 @@ class AuditEntry(models.Model):
     def action_label(self) -> str:
         """The action in words; refusals read as the action refused."""
         base, refused = self.action.removesuffix(".refused"), self.action.endswith(".refused")
-        label = str(ACTION_LABELS.get(base, base))
+        label = str(ACTION_LABELS.get(base, "")) or self._record_label(base)
         return str(_("%(action)s — bị từ chối") % {"action": label}) if refused else label
+
+    def _record_label(self, action: str) -> str:
+        verb = RECORD_VERBS.get(action.rpartition(".")[2])
+        if verb is None or "." not in self.object_type:
+            return action
+        try:
+            from django.apps import apps
+
+            model = apps.get_model(self.object_type)
+        except LookupError:
+            return action
+        return f"{verb} {model._meta.verbose_name}"
 
 
 class ScheduledRun(models.Model):

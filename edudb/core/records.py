@@ -65,11 +65,16 @@ def audited_fields(record: models.Model) -> list[str]:
 
 
 def record_snapshot(record: Record) -> dict[str, Any]:
-    values = audit.snapshot(record, audited_fields(record))
-    for name in record.secret_fields:
-        if name in values:
-            values[name] = "•••" if values[name] else ""
-    return values
+    """The audited fields' current values (secret ones too: they are masked when the diff is written)."""
+    return audit.snapshot(record, audited_fields(record))
+
+
+def _masked(record: Record, changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """Secret fields (personal IDs…) stay in the diff as 'changed', their values never in clear."""
+    for name in record.secret_fields & set(changes):
+        before, after = changes[name]
+        changes[name] = ["•••" if before else before, "•••" if after else after]  # present in the diff: it changed
+    return changes
 
 
 def _action(record: models.Model, verb: str) -> str:
@@ -91,7 +96,7 @@ def create_record(record: Record, *, by: Any, function: str) -> Record:
     record.save(force_insert=True)
     _recheck_scope(record, by, function)
     changes = {name: [None, value] for name, value in record_snapshot(record).items() if value not in (None, "")}
-    audit.record(_action(record, "create"), by=by, obj=record, changes=changes)
+    audit.record(_action(record, "create"), by=by, obj=record, changes=_masked(record, changes))
     return record
 
 
@@ -107,7 +112,7 @@ def update_record(record: Record, *, by: Any, function: str, expected_version: i
     record.updated_by = by
     record.save()
     _recheck_scope(record, by, function)
-    changes = audit.diff(before, record_snapshot(record))
+    changes = _masked(record, audit.diff(before, record_snapshot(record)))
     if changes:
         audit.record(_action(record, "update"), by=by, obj=record, changes=changes)
     return record

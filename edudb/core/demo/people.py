@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import reset_queries
+
 from edudb.core.demo import names
 from edudb.core.models import Category, Unit
 from edudb.quality.models import CodeItem, items_of
@@ -258,6 +260,7 @@ def _flush(pending: _Pending, counts: Counts) -> None:
     counts.guardians += len(guardians)
     pending.students.clear()
     pending.codes.clear()
+    reset_queries()  # with DEBUG on, Django keeps every query; a city-size seed would hold them all
 
 
 def _rooms(
