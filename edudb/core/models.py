@@ -185,6 +185,8 @@ RECORD_VERBS = {
     "update": _("Sửa"),
     "ministry_code": _("Gán mã định danh cho"),
     "reveal_personal_id": _("Xem số định danh cá nhân của"),
+    "guardians": _("Cập nhật cha mẹ, người giám hộ của"),
+    "policy_groups": _("Cập nhật đối tượng chính sách của"),
 }
 
 

@@ -1,0 +1,280 @@
+"""Pages of the students database: the list, a student's record, enrolment, edits, the Ministry code and the
+audited reveal of the personal ID."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+
+from edudb.core.records import StaleRecord, unscoped_history_of
+from edudb.core.scoping import Function, get_scoped_or_404, scope_for
+from edudb.core.views_base import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView, htmx_target
+from edudb.quality.codes import mask_personal_id, repair_code
+from edudb.quality.text import search_key
+from edudb.registry import enrolment, services
+from edudb.registry.forms_students import (
+    NEW_GUARDIANS_INITIAL,
+    GuardianFormSet,
+    NewGuardianFormSet,
+    NewStudentForm,
+    SetMinistryCodeForm,
+    StudentForm,
+    StudentSearchForm,
+    guardian_rows,
+)
+from edudb.registry.models import Guardian, HealthRecord, Student
+
+GUARDIANS_PREFIX = "guardians"
+
+
+def _can(request: HttpRequest, function: str) -> bool:
+    scope = scope_for(request.user)
+    return bool(scope and scope.allows(function))
+
+
+class StudentListView(ScopedListView):
+    """Students in scope, searchable by name without diacritics or by code, filterable by school, class, grade,
+    status and gender. The personal ID never appears here."""
+
+    model = Student
+    template_name = "registry/student_list.html"
+
+    def refine(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        self.form = StudentSearchForm(self.request.GET or None, user=self.request.user)
+        queryset = queryset.select_related("unit", "gender", "status", "school_class")
+        if self.form.is_bound:
+            self.form.is_valid()  # filter on every field that is valid, even when another is not
+            data = self.form.cleaned_data
+            if data.get("q"):
+                key, code = search_key(data["q"]), repair_code(data["q"]).upper()
+                queryset = queryset.filter(
+                    Q(name_key__contains=key) | Q(ministry_code__startswith=code) | Q(temporary_code__startswith=code)
+                )
+            if data.get("unit"):
+                queryset = queryset.filter(unit=data["unit"])
+            if data.get("school_class"):
+                queryset = queryset.filter(school_class=data["school_class"])
+            if data.get("grade"):
+                queryset = queryset.filter(school_class__grade=data["grade"])
+            if data.get("status"):
+                queryset = queryset.filter(status=data["status"])
+            if data.get("gender"):
+                queryset = queryset.filter(gender=data["gender"])
+        return queryset.order_by("unit__name_key", "school_class__grade", "school_class__name", "name_key", "pk")
+
+    def get_template_names(self) -> list[str]:
+        if htmx_target(self.request) == "student-results":
+            return ["registry/student_list.html#results"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(form=self.form, can_enrol=_can(self.request, Function.ENTER_STUDENTS), **kwargs)
+
+
+class StudentDetailView(ScopedDetailView):
+    """A student's record: identity, codes, class, status, support, guardians, health and history. The personal
+    ID is masked; an account granted the function may reveal it (audited)."""
+
+    model = Student
+    template_name = "registry/student_detail.html"
+
+    def refine(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.select_related(
+            "unit",
+            "school_class__school_year",
+            "gender",
+            "ethnicity",
+            "nationality",
+            "religion",
+            "status",
+            "disability",
+            "updated_by",
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        student: Student = self.object
+        user = self.request.user
+        guardians = Guardian.objects.visible_to(user).filter(student=student).order_by("pk")
+        health = (
+            HealthRecord.objects.visible_to(user)
+            .filter(student=student)
+            .select_related("school_year")
+            .order_by("-school_year__start_year", "-term")
+        )
+        writable = Student.objects.visible_to(user, Function.ENTER_STUDENTS).filter(pk=student.pk).exists()
+        return super().get_context_data(
+            guardians=guardians,
+            health_records=health,
+            policy_groups=student.policy_groups.order_by("order", "code"),
+            personal_id_masked=mask_personal_id(student.personal_id or ""),
+            can_reveal=bool(student.personal_id) and _can(self.request, Function.REVEAL_PERSONAL_ID),
+            can_edit=writable,
+            code_form=SetMinistryCodeForm() if writable and not student.ministry_code else None,
+            history=unscoped_history_of(student),
+            **kwargs,
+        )
+
+
+class _GuardiansMixin:
+    """The guardians formset shown with the student's form, validated and written with it."""
+
+    request: HttpRequest
+    object: Any
+    formset_class: Any
+
+    def guardian_formset(self) -> Any:
+        if self.request.method == "POST":
+            return self.formset_class(self.request.POST, prefix=GUARDIANS_PREFIX)
+        return self.formset_class(initial=self.guardians_initial(), prefix=GUARDIANS_PREFIX)
+
+    def guardians_initial(self) -> list[dict[str, Any]]:
+        return []
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs.setdefault("guardians", self.guardian_formset())
+        context: dict[str, Any] = super().get_context_data(**kwargs)  # type: ignore[misc]
+        return context
+
+    def refused(self, form: Any, guardians: Any, exc: Exception) -> HttpResponse:
+        form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
+        response: HttpResponse = self.render_to_response(  # type: ignore[attr-defined]
+            self.get_context_data(form=form, guardians=guardians)
+        )
+        return response
+
+
+class StudentCreateView(_GuardiansMixin, ScopedCreateView):
+    """Enrolment: the record, its code (the Ministry's or a temporary one), guardians — one transaction."""
+
+    model = Student
+    form_class = NewStudentForm
+    formset_class = NewGuardianFormSet
+    function = Function.ENTER_STUDENTS
+    template_name = "registry/student_form.html"
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"unit": self.request.GET.get("unit")}
+
+    def guardians_initial(self) -> list[dict[str, Any]]:
+        return [dict(row) for row in NEW_GUARDIANS_INITIAL]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = None
+        form: NewStudentForm = self.get_form()  # type: ignore[assignment]
+        guardians = self.guardian_formset()
+        if not (form.is_valid() and guardians.is_valid()):
+            return self.render_to_response(self.get_context_data(form=form, guardians=guardians))
+        student = form.apply(form.save(commit=False))
+        try:
+            enrolment.enrol(
+                student,
+                by=request.user,
+                ministry_code=form.cleaned_data.get("ministry_code") or "",
+                guardians=guardian_rows(guardians),
+                policy_groups=form.cleaned_data.get("policy_groups") or [],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            student.pk = None
+            return self.refused(form, guardians, exc)
+        messages.success(
+            request,
+            _("Đã nhập học cho %(name)s, mã %(code)s.") % {"name": student.full_name, "code": student.code},
+        )
+        return redirect(student.get_absolute_url())
+
+
+class StudentUpdateView(_GuardiansMixin, ScopedUpdateView):
+    """Edit a student's record and guardians; the second of two concurrent edits is refused."""
+
+    model = Student
+    form_class = StudentForm
+    formset_class = GuardianFormSet
+    function = Function.ENTER_STUDENTS
+    template_name = "registry/student_form.html"
+
+    def refine(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.select_related("unit", "school_class")
+
+    def guardians_initial(self) -> list[dict[str, Any]]:
+        guardians = Guardian.objects.visible_to(self.request.user).filter(student=self.object).order_by("pk")
+        return [{name: getattr(g, name) for name in enrolment.GUARDIAN_FIELDS} for g in guardians]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
+        form: StudentForm = self.get_form()  # type: ignore[assignment]
+        guardians = self.guardian_formset()
+        if not (form.is_valid() and guardians.is_valid()):
+            return self.render_to_response(self.get_context_data(form=form, guardians=guardians))
+        student = form.apply(form.save(commit=False))
+        try:
+            enrolment.save_student(
+                student,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                before=self.before,
+                guardians=guardian_rows(guardians),
+                policy_groups=form.cleaned_data.get("policy_groups") or [],
+            )
+        except (StaleRecord, PermissionDenied, ValidationError) as exc:
+            return self.refused(form, guardians, exc)
+        messages.success(request, _("Đã lưu hồ sơ của %(name)s.") % {"name": student.full_name})
+        return redirect(student.get_absolute_url())
+
+
+@method_decorator(never_cache, name="dispatch")
+class StudentRevealIdView(LoginRequiredMixin, View):
+    """Show one student's full personal ID to an account granted that function; every reveal is audited."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        student = get_scoped_or_404(
+            Student.objects.select_related("unit"), request.user, Function.REVEAL_PERSONAL_ID, pk=pk
+        )
+        value = services.reveal_personal_id(Student, by=request.user, pk=student.pk)
+        context = {"student": student, "personal_id": value}
+        if htmx_target(request):
+            return render(request, "registry/student_personal_id.html", context)
+        return render(request, "registry/student_reveal.html", context)
+
+
+class StudentSetCodeView(LoginRequiredMixin, View):
+    """Give a student known by a temporary code its Ministry code (once; the temporary code stays in history)."""
+
+    template_name = "registry/student_set_code.html"
+
+    def student(self, request: HttpRequest, pk: int) -> Student:
+        return get_scoped_or_404(Student.objects.select_related("unit"), request.user, Function.ENTER_STUDENTS, pk=pk)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        student = self.student(request, pk)
+        return render(request, self.template_name, {"student": student, "form": SetMinistryCodeForm()})
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        student = self.student(request, pk)
+        form = SetMinistryCodeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.set_ministry_code(student, by=request.user, code=form.cleaned_data["ministry_code"])
+            except ValidationError as exc:
+                form.add_error("ministry_code", exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Đã gán mã định danh %(code)s cho %(name)s; mã tạm %(old)s được lưu trong lịch sử.")
+                    % {"code": student.ministry_code, "name": student.full_name, "old": student.temporary_code or "—"},
+                )
+                return redirect(student.get_absolute_url())
+        return render(request, self.template_name, {"student": student, "form": form}, status=200)
