@@ -5,29 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from edudb.core.tests.contract import Route
+from edudb.registry.tests.contract_routes import SCHOOLS_VISIBLE, SCHOOLS_WRITABLE
 
-# Whose classes each role sees (domain: classes, function: view), written out by hand from the cast: the
-# institutions among the units it sees. The Tiểu học office oversees the primary schools; the Tổ chức cán bộ
-# office oversees staff data only, so it sees no classes at all.
-CLASSES_VISIBLE: dict[str, set[str]] = {
-    "so_admin": {"thpt", "school_a1", "school_a2", "school_b1", "school_b2"},
-    "office_th_user": {"school_a1", "school_b1"},
-    "office_tccb_user": set(),
-    "commune_a_admin": {"school_a1", "school_a2"},
-    "commune_a_user": {"school_a1", "school_a2"},
-    "commune_b_admin": {"school_b1", "school_b2"},
-    "thpt_admin": {"thpt"},
-    "thpt_user": {"thpt"},
-    **{f"school_{s}_{k}": {f"school_{s}"} for s in ("a1", "a2", "b1", "b2") for k in ("admin", "user")},
-}
-# Who may edit classes (function: enter units) — in the cast only the admins hold it, each for its subtree.
-CLASSES_WRITABLE: dict[str, set[str]] = {
-    "so_admin": {"thpt", "school_a1", "school_a2", "school_b1", "school_b2"},
-    "commune_a_admin": {"school_a1", "school_a2"},
-    "commune_b_admin": {"school_b1", "school_b2"},
-    "thpt_admin": {"thpt"},
-    **{f"school_{s}_admin": {f"school_{s}"} for s in ("a1", "a2", "b1", "b2")},
-}
+# The institutional data domains share one visibility: the institutions among the units a role sees (the Tổ chức
+# cán bộ office oversees staff only), written out in contract_routes.py; in the cast only the admins may write.
+CLASSES_VISIBLE = SCHOOLS_VISIBLE
+CLASSES_WRITABLE = SCHOOLS_WRITABLE
 
 # One class per institution of the cast, of a grade (or age group) its level teaches.
 _CLASS_OF = {
