@@ -54,6 +54,7 @@ def demo(browser_db: Any) -> dict[str, Any]:
         "first_commune": first_commune,
         "account": manageable,
         "fresh_admin": fresh_admin,
+        "th_school": Account.objects.get(username="th.admin").unit.name,
     }
 
 
@@ -128,6 +129,24 @@ def test_screenshots_of_the_main_pages(
     site.goto(page, "/audit/")
     expect(page.locator("h1")).to_have_text("Nhật ký hệ thống")
     saved.append(save(page, "09-audit-list"))
+
+    # The component databases, on the demo commune's data.
+    school = Unit.objects.get(name=demo["th_school"])
+    site.goto(page, f"/schools/{school.school_profile.pk}/")
+    expect(page.locator("h1")).to_contain_text(school.name)
+    saved.append(save(page, "15-school-profile"))
+    site.goto(page, f"/classes/?unit={school.pk}")
+    saved.append(save(page, "16-class-list"))
+    site.goto(page, f"/students/?unit={school.pk}")
+    expect(page.locator("h1")).to_contain_text("học sinh")
+    saved.append(save(page, "17-student-list"))
+    student = school.students.order_by("name_key").first()
+    site.goto(page, f"/students/{student.pk}/")
+    saved.append(save(page, "18-student-detail"))
+    site.goto(page, f"/staff/?unit={school.pk}")
+    saved.append(save(page, "19-staff-list"))
+    site.goto(page, f"/rooms/?unit={school.pk}")
+    saved.append(save(page, "20-room-list"))
 
     site.goto(page, "/api/v1/docs/")
     expect(page.locator(".swagger-ui .info .title")).to_be_visible(timeout=15_000)
