@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from edudb.core.api_base import IdFilter, RecordSerializer, ScopedRecordViewSet
@@ -48,9 +49,9 @@ class SchoolProfileSerializer(RecordSerializer):
 
     def validate_unit(self, unit: Unit) -> Unit:
         if self.instance is not None and unit.pk != self.instance.unit_id:
-            raise serializers.ValidationError("Không thể chuyển hồ sơ sang cơ sở giáo dục khác.")
+            raise serializers.ValidationError(_("Không thể chuyển hồ sơ sang cơ sở giáo dục khác."))
         if self.instance is None and hasattr(unit, "school_profile"):
-            raise serializers.ValidationError("Cơ sở giáo dục này đã có hồ sơ trường; hãy sửa hồ sơ đó.")
+            raise serializers.ValidationError(_("Cơ sở giáo dục này đã có hồ sơ trường; hãy sửa hồ sơ đó."))
         return unit
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.routers import BaseRouter
 
@@ -48,7 +49,7 @@ class RoomStockSerializer(RecordSerializer):
 
     def validate_unit(self, unit: Any) -> Any:
         if self.instance is not None and unit.pk != self.instance.unit_id:
-            raise serializers.ValidationError("Không thể chuyển dòng cơ sở vật chất sang trường khác.")
+            raise serializers.ValidationError(_("Không thể chuyển dòng cơ sở vật chất sang trường khác."))
         return unit
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.routers import BaseRouter
 
@@ -88,7 +89,7 @@ class StaffSerializer(RecordSerializer):
 
     def validate_unit(self, unit: Unit) -> Unit:
         if self.instance is not None and unit.pk != self.instance.unit_id:
-            raise serializers.ValidationError("Không thể chuyển hồ sơ cán bộ sang đơn vị khác bằng thao tác sửa.")
+            raise serializers.ValidationError(_("Không thể chuyển hồ sơ cán bộ sang đơn vị khác bằng thao tác sửa."))
         return unit
 
     def validate_full_name(self, value: str) -> str:
@@ -122,7 +123,7 @@ class StaffSerializer(RecordSerializer):
         if self.instance is None and not attrs.get("work_status"):
             working = items_of("trang_thai_can_bo").filter(code=staffing.WORKING).first()
             if working is None:
-                raise serializers.ValidationError({"work_status": "Hãy chọn trạng thái làm việc."})
+                raise serializers.ValidationError({"work_status": _("Hãy chọn trạng thái làm việc.")})
             attrs["work_status"] = working
         merged = dict(attrs)
         if self.instance is not None:

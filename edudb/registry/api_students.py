@@ -8,6 +8,7 @@ import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -54,7 +55,7 @@ class GuardianSerializer(serializers.Serializer[dict[str, Any]]):
     def validate_full_name(self, value: str) -> str:
         name = person_name(value)
         if not any(ch.isalpha() for ch in name):
-            raise serializers.ValidationError("Hãy ghi họ và tên của cha, mẹ hoặc người giám hộ.")
+            raise serializers.ValidationError(_("Hãy ghi họ và tên của cha, mẹ hoặc người giám hộ."))
         return name
 
     def validate_occupation(self, value: str) -> str:
@@ -145,7 +146,7 @@ class StudentSerializer(RecordSerializer):
     def validate_full_name(self, value: str) -> str:
         name = person_name(value)
         if not any(ch.isalpha() for ch in name):
-            raise serializers.ValidationError("Họ và tên phải có chữ cái; hãy ghi đầy đủ họ, đệm và tên.")
+            raise serializers.ValidationError(_("Họ và tên phải có chữ cái; hãy ghi đầy đủ họ, đệm và tên."))
         return name
 
     def validate_personal_id(self, value: str) -> str:
@@ -158,7 +159,7 @@ class StudentSerializer(RecordSerializer):
         if not value:
             return ""
         code = repair_code(value, length=5)
-        validate_digits(code, length=5, label="Mã xã/phường thường trú")
+        validate_digits(code, length=5, label=_("Mã xã/phường thường trú"))
         return code
 
     def validate_ministry_code(self, value: str | None) -> str:
@@ -168,7 +169,9 @@ class StudentSerializer(RecordSerializer):
         if current:
             code = services.clean_ministry_code(CodeKind.STUDENT, value)
             if code != current:
-                raise serializers.ValidationError(f"Học sinh đã có mã {current}; mã định danh không thay đổi được.")
+                raise serializers.ValidationError(
+                    _("Học sinh đã có mã %(code)s; mã định danh không thay đổi được.") % {"code": current}
+                )
             return ""  # unchanged
         return enrolment.clean_new_ministry_code(value)
 
