@@ -141,6 +141,7 @@ def test_screenshots_of_the_main_pages(
     expect(page.locator("h1")).to_contain_text("học sinh")
     saved.append(save(page, "17-student-list"))
     student = school.students.order_by("name_key").first()
+    assert student is not None, "the demo school has students"
     site.goto(page, f"/students/{student.pk}/")
     saved.append(save(page, "18-student-detail"))
     site.goto(page, f"/staff/?unit={school.pk}")
