@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from conftest import Cast
 from edudb.accounts.models import Account, AccountFunction
 from edudb.core.models import AuditEntry, Unit
+from edudb.core.tests.clients import signed_in
 from edudb.core.tests.contract import (
     ACCOUNTS_VISIBLE,
     AUDIT_VISIBLE,
@@ -114,12 +115,6 @@ def test_every_route_is_covered() -> None:
     names = route_names()
     assert names - set(ROUTES) == set(), "routes missing from the scoping contract"
     assert set(ROUTES) - names == set(), "contract lists routes that no longer exist"
-
-
-def signed_in(account: Account) -> Client:
-    client = Client()
-    client.force_login(account)
-    return client
 
 
 def call(client: Client, route: Route, url: str) -> Any:

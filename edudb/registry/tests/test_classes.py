@@ -7,11 +7,11 @@ import itertools
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from conftest import Cast
 from edudb.core.models import AuditEntry
+from edudb.core.tests.clients import api_client, signed_in
 from edudb.quality.models import CodeItem, items_of
 from edudb.registry.models import SchoolClass, Site, StaffMember, Student
 from edudb.reporting.models import SchoolYear
@@ -26,18 +26,6 @@ def year(db: Any) -> SchoolYear:
 
 def item(list_code: str, code: str) -> CodeItem:
     return items_of(list_code).get(code=code)
-
-
-def signed_in(account: Any) -> Client:
-    client = Client()
-    client.force_login(account)
-    return client
-
-
-def api_client(account: Any) -> Client:
-    from rest_framework.authtoken.models import Token
-
-    return Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=account).key}")
 
 
 def site_of(unit: Any, code: str = "DC", name: str | None = None) -> Site:

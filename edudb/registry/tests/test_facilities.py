@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from conftest import Cast
 from edudb.core.models import AuditEntry
+from edudb.core.tests.clients import api_client, signed_in
 from edudb.quality.models import CodeItem, items_of
 from edudb.registry.models import RoomStock, Site
 from edudb.reporting.models import SchoolYear
@@ -22,18 +22,6 @@ def year(db: Any) -> SchoolYear:
 
 def kind(code: str) -> CodeItem:
     return items_of("loai_phong").get(code=code)
-
-
-def signed_in(account: Any) -> Client:
-    client = Client()
-    client.force_login(account)
-    return client
-
-
-def api_client(account: Any) -> Client:
-    from rest_framework.authtoken.models import Token
-
-    return Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=account).key}")
 
 
 def site_of(unit: Any, code: str = "DC", name: str | None = None) -> Site:

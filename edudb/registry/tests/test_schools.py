@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from conftest import Cast
 from edudb.core.models import AuditEntry
+from edudb.core.tests.clients import api_client, signed_in
 from edudb.quality.models import CodeItem, CodeList
 from edudb.registry.models import SchoolProfile, Site
 
@@ -18,12 +18,6 @@ from edudb.registry.models import SchoolProfile, Site
 def public(db: Any) -> CodeItem:
     ownership, _ = CodeList.objects.get_or_create(code="loai_hinh_truong", defaults={"name": "Loại hình trường"})
     return CodeItem.objects.get_or_create(code_list=ownership, code="1", defaults={"name": "Công lập"})[0]
-
-
-def signed_in(account: Any) -> Client:
-    client = Client()
-    client.force_login(account)
-    return client
 
 
 def profile_of(unit: Any, **fields: Any) -> SchoolProfile:
@@ -131,12 +125,6 @@ def test_a_main_site_is_unique_and_a_satellite_has_its_distance(cast: Cast, publ
 
 
 # --- API -----------------------------------------------------------------------------------------------
-
-
-def api_client(account: Any) -> Client:
-    from rest_framework.authtoken.models import Token
-
-    return Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=account).key}")
 
 
 @pytest.mark.django_db

@@ -6,11 +6,11 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from conftest import Cast
 from edudb.core.models import AuditEntry
+from edudb.core.tests.clients import api_client, signed_in
 from edudb.core.tests.factories import AccountFactory
 from edudb.quality.models import CodeItem, items_of
 from edudb.registry.models import IssuedCode, SchoolClass, StaffMember
@@ -56,18 +56,6 @@ def form_data(unit: Any, **overrides: Any) -> dict[str, Any]:
         "joined_on": "2012-09-05",
         **overrides,
     }
-
-
-def signed_in(account: Any) -> Client:
-    client = Client()
-    client.force_login(account)
-    return client
-
-
-def api_client(account: Any) -> Client:
-    from rest_framework.authtoken.models import Token
-
-    return Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=account).key}")
 
 
 def api_body(unit: Any, **overrides: Any) -> dict[str, Any]:

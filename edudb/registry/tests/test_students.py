@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from conftest import Cast
 from edudb.core.models import AuditEntry
+from edudb.core.tests.clients import api_client, signed_in
 from edudb.quality.models import CodeItem, items_of
 from edudb.registry import enrolment
 from edudb.registry.models import CodeKind, Guardian, IssuedCode, SchoolClass, Student
@@ -51,18 +51,6 @@ def make_student(unit: Any, full_name: str = "Nguyễn Thị Hoà", **fields: An
     if not values.get("ministry_code") and not values.get("temporary_code"):
         values["temporary_code"] = f"TMP-X{Student.objects.count() + 1:07d}"
     return Student.objects.create(unit=unit, **values)
-
-
-def signed_in(account: Any) -> Client:
-    client = Client()
-    client.force_login(account)
-    return client
-
-
-def api_client(account: Any) -> Client:
-    from rest_framework.authtoken.models import Token
-
-    return Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=account).key}")
 
 
 def form_data(unit: Any, school_class: SchoolClass | None = None, **overrides: Any) -> dict[str, Any]:
