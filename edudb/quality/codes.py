@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 _FLOAT_TAIL = re.compile(r"^(\d+)\.0+$")
-_DIGITS = re.compile(r"^\d+$")
+_DIGITS = re.compile(r"^[0-9]+$")  # ASCII only: \d would accept other scripts' digits
 
 
 def repair_code(value: object, *, length: int | None = None) -> str:
@@ -35,7 +35,7 @@ def validate_digits(value: str, *, length: int, label: str) -> None:
     """Raise a Vietnamese error unless ``value`` is exactly ``length`` digits."""
     if not _DIGITS.match(value or "") or len(value) != length:
         raise ValidationError(
-            _("%(label)s phải gồm đúng %(length)s chữ số (đang là “%(value)s”).")
+            _("%(label)s phải gồm đúng %(length)s chữ số 0–9 (đang là “%(value)s”).")
             % {"label": label, "length": length, "value": value},
             code="code_format",
         )
@@ -51,6 +51,15 @@ def validate_personal_id(value: str) -> None:
     validate_digits(value, length=12, label=_("Số định danh cá nhân"))
     if value[:3] == "000":
         raise ValidationError(_("Số định danh cá nhân bắt đầu bằng mã tỉnh nơi đăng ký khai sinh, không phải 000."))
+
+
+def repair_personal_id(raw: object) -> str:
+    """A personal ID as pasted: spaces and Excel's '.0' removed, and the leading zeros of the province code
+    (001–096) put back when Excel dropped them (10 or 11 digits left)."""
+    value = repair_code(raw)
+    if _DIGITS.match(value) and 10 <= len(value) < 12:
+        value = value.zfill(12)
+    return value
 
 
 def mask_personal_id(value: str) -> str:

@@ -21,10 +21,10 @@ from edudb.core import audit
 from edudb.core.models import Unit
 from edudb.core.records import create_record, update_record
 from edudb.core.scoping import Function
-from edudb.quality.codes import repair_code, validate_personal_id
 from edudb.quality.models import CodeItem, items_of
-from edudb.registry.models import CodeKind, Guardian, IssuedCode, SchoolClass, Student
-from edudb.registry.services import claim_code, clean_ministry_code, next_temporary_code
+from edudb.registry import services
+from edudb.registry.models import CodeKind, Guardian, SchoolClass, Student
+from edudb.registry.services import claim_code, next_temporary_code
 
 STATUS_LIST = "trang_thai_hoc_sinh"
 STATUS_STUDYING = "01"  # "Đang học"
@@ -144,36 +144,16 @@ def duplicate_personal_id_message() -> str:
     )
 
 
-def unscoped_personal_id_taken(value: str, *, exclude_pk: int | None = None) -> bool:
-    """Whether another student holds this personal ID, anywhere: uniqueness is city-wide; only yes/no leaves here."""
-    others = Student.objects.filter(personal_id=value)
-    if exclude_pk is not None:
-        others = others.exclude(pk=exclude_pk)
-    return others.exists()
-
-
 def clean_personal_id(raw: object, *, exclude_pk: int | None = None) -> str:
-    """A personal ID repaired (spaces, Excel's '.0'), 12 digits, not held by another student; '' when empty."""
-    value = repair_code(raw, length=12) if raw not in (None, "") else ""
-    if not value:
-        return ""
-    validate_personal_id(value)
-    if unscoped_personal_id_taken(value, exclude_pk=exclude_pk):
-        raise ValidationError(duplicate_personal_id_message(), code="personal_id_taken")
-    return value
+    """A personal ID repaired, 12 digits, not held by another student; '' when empty."""
+    return services.clean_personal_id(
+        Student, raw, exclude_pk=exclude_pk, taken_message=duplicate_personal_id_message()
+    )
 
 
 def clean_new_ministry_code(raw: object) -> str:
     """A Ministry student code for a new enrolment: repaired, 10 digits, never issued before; '' when empty."""
-    if raw in (None, ""):
-        return ""
-    code = clean_ministry_code(CodeKind.STUDENT, raw)
-    if unscoped_code_issued(code):
-        raise ValidationError(
-            _("Mã “%(code)s” đã từng được cấp cho một hồ sơ khác và không thể dùng lại.") % {"code": code},
-            code="code_reused",
-        )
-    return code
+    return "" if raw in (None, "") else services.clean_new_code(CodeKind.STUDENT, raw)
 
 
 def clean_phone(raw: str | None) -> str:
@@ -189,11 +169,6 @@ def clean_phone(raw: str | None) -> str:
     return digits
 
 
-def unscoped_code_issued(code: str) -> bool:
-    """Whether a Ministry student code was ever given (the register of codes is city-wide by nature)."""
-    return IssuedCode.objects.filter(kind=CodeKind.STUDENT, code=code).exists()
-
-
 def _claim_temporary_code() -> str:
     for _attempt in range(20):  # two enrolments at once may compute the same next number: take the one after
         code = next_temporary_code()
@@ -201,14 +176,9 @@ def _claim_temporary_code() -> str:
             claim_code(CodeKind.STUDENT_TEMPORARY, code)
         except ValidationError:
             continue
-        if not unscoped_temporary_code_held(code):  # a record imported with its code but not registered: skip it
+        if not Student.objects.filter(temporary_code=code).exists():  # held but never registered: skip it
             return code
     raise ValidationError(_("Không cấp được mã tạm cho học sinh lúc này; hãy lưu lại sau ít phút."))
-
-
-def unscoped_temporary_code_held(code: str) -> bool:
-    """Whether any student holds this temporary code (codes are unique city-wide; only yes/no leaves here)."""
-    return Student.objects.filter(temporary_code=code).exists()
 
 
 def _guardian_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:

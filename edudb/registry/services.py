@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from edudb.core import audit
 from edudb.core.scoping import Function, get_scoped_or_404
-from edudb.quality.codes import repair_code, validate_digits
+from edudb.quality.codes import repair_code, repair_personal_id, validate_digits, validate_personal_id
 from edudb.registry.models import CodeKind, IssuedCode, StaffMember, Student
 
 MINISTRY_CODE_LENGTH: dict[str, int] = {CodeKind.STUDENT: 10}
@@ -25,13 +25,62 @@ def code_kind_of(record: Any) -> str:
 
 def clean_ministry_code(kind: str, raw: object) -> str:
     """Repair what Excel did to a code and check its format; raises a Vietnamese ValidationError."""
-    length = MINISTRY_CODE_LENGTH.get(kind)
-    code = repair_code(raw, length=length)
     if kind == CodeKind.STUDENT:
+        code = repair_code(raw, length=MINISTRY_CODE_LENGTH[kind])
         validate_digits(code, length=10, label=_("Mã định danh học sinh"))
-    elif not code or len(code) > 20 or not code.isalnum():
-        raise ValidationError(_("Mã cán bộ gồm chữ và số, không quá 20 ký tự (đang là “%(code)s”).") % {"code": code})
+        return code
+    code = repair_code(raw).upper()
+    if not code or len(code) > 20 or not (code.isascii() and code.isalnum()):
+        raise ValidationError(
+            _("Mã cán bộ gồm chữ và số (chữ cái không dấu), không quá 20 ký tự (đang là “%(code)s”).") % {"code": code},
+            code="code_format",
+        )
     return code
+
+
+def _reused(code: str) -> ValidationError:
+    return ValidationError(
+        _("Mã “%(code)s” đã từng được cấp cho một hồ sơ khác và không thể dùng lại.") % {"code": code},
+        code="code_reused",
+    )
+
+
+def unscoped_code_ever_issued(kind: str, code: str) -> bool:
+    """Whether a code was ever given, in the register or on a record (codes are city-wide; only yes/no leaves)."""
+    holder: Any = Student if kind in (CodeKind.STUDENT, CodeKind.STUDENT_TEMPORARY) else StaffMember
+    field = "temporary_code" if kind == CodeKind.STUDENT_TEMPORARY else "ministry_code"
+    return IssuedCode.objects.filter(kind=kind, code=code).exists() or holder.objects.filter(**{field: code}).exists()
+
+
+def clean_new_code(kind: str, raw: object) -> str:
+    """A Ministry code typed for a new record: repaired, well formed, never given before (it is claimed at write)."""
+    code = clean_ministry_code(kind, raw)
+    if unscoped_code_ever_issued(kind, code):
+        raise _reused(code)
+    return code
+
+
+def unscoped_personal_id_taken(model: type[StaffMember] | type[Student], value: str, exclude_pk: int | None) -> bool:
+    """Whether another record of ``model`` holds this personal ID, anywhere in the city; only yes/no leaves."""
+    others = model.objects.filter(personal_id=value)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    return others.exists()
+
+
+def clean_personal_id(
+    model: type[StaffMember] | type[Student], raw: object, *, exclude_pk: int | None, taken_message: str
+) -> str:
+    """A personal ID repaired and validated, held by no other record of ``model``; '' when none was given.
+
+    The refusal never says whose record holds it (``taken_message``)."""
+    if raw is None or str(raw).strip() == "":
+        return ""
+    value = repair_personal_id(raw)
+    validate_personal_id(value)
+    if unscoped_personal_id_taken(model, value, exclude_pk):
+        raise ValidationError(taken_message, code="personal_id_taken")
+    return value
 
 
 def claim_code(kind: str, code: str) -> None:
@@ -40,10 +89,7 @@ def claim_code(kind: str, code: str) -> None:
         with transaction.atomic():
             IssuedCode.objects.create(kind=kind, code=code)
     except IntegrityError as exc:
-        raise ValidationError(
-            _("Mã “%(code)s” đã từng được cấp cho một hồ sơ khác và không thể dùng lại.") % {"code": code},
-            code="code_reused",
-        ) from exc
+        raise _reused(code) from exc
 
 
 def next_temporary_code(prefix: str = "TMP") -> str:

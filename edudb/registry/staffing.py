@@ -18,11 +18,11 @@ from django.utils.translation import gettext_lazy
 
 from edudb.core.records import Record, create_record, update_record
 from edudb.core.scoping import Function
-from edudb.quality.codes import repair_code, validate_personal_id
 from edudb.quality.models import CodeItem
 from edudb.quality.text import person_name
-from edudb.registry.models import CodeKind, IssuedCode, StaffMember
-from edudb.registry.services import claim_code, clean_ministry_code
+from edudb.registry import services
+from edudb.registry.models import CodeKind, StaffMember
+from edudb.registry.services import claim_code
 
 # Code list values the rules refer to (edudb/quality/codelists_data.py).
 TEACHER = "2"  # loai_can_bo: Giáo viên
@@ -67,50 +67,18 @@ def show_date(day: dt.date) -> str:
 
 
 def clean_staff_code(raw: object) -> str | None:
-    """A staff code as typed or pasted (Excel's '.0', spaces, lower case) made canonical; refused if ever issued.
-
-    Only checks: the code is claimed by :func:`create_staff` (or services.set_ministry_code) at write time.
-    """
+    """A staff code as typed or pasted, made canonical and refused if ever issued (claimed at write time)."""
     if raw is None or str(raw).strip() == "":
         return None
-    code = clean_ministry_code(CodeKind.STAFF, repair_code(raw).upper())
-    if not code.isascii():
-        raise ValidationError(
-            _("Mã cán bộ chỉ gồm chữ cái không dấu và chữ số (đang là “%(code)s”).") % {"code": code},
-            code="code_format",
-        )
-    if code_is_taken(code):
-        raise ValidationError(
-            _("Mã “%(code)s” đã từng được cấp cho một hồ sơ khác và không thể dùng lại.") % {"code": code},
-            code="code_reused",
-        )
-    return code
-
-
-def code_is_taken(code: str) -> bool:
-    # The code registry and the records themselves, whoever owns them: a code is unique city-wide (R3.1).
-    return (
-        IssuedCode.objects.filter(kind=CodeKind.STAFF, code=code).exists()
-        or StaffMember.objects.filter(ministry_code=code).exists()
-    )
+    return services.clean_new_code(CodeKind.STAFF, raw)
 
 
 def clean_personal_id(raw: object, *, instance: StaffMember | None = None) -> str | None:
     """Twelve digits, valid, and on no other staff record — refused without saying whose it is."""
-    if raw is None or str(raw).strip() == "":
-        return None
-    value = repair_code(raw)
-    if value.isdigit() and 10 <= len(value) < 12:
-        value = value.zfill(12)  # Excel dropped the leading zeros of the province code (001–096)
-    validate_personal_id(value)
-    if not value.isascii():  # other scripts' digits pass \d
-        raise ValidationError(_("Số định danh cá nhân phải gồm đúng 12 chữ số 0–9."), code="code_format")
-    others = StaffMember.objects.filter(personal_id=value)
-    if instance is not None and instance.pk:
-        others = others.exclude(pk=instance.pk)
-    if others.exists():
-        raise ValidationError(DUPLICATE_PERSONAL_ID, code="duplicate_personal_id")
-    return value
+    value = services.clean_personal_id(
+        StaffMember, raw, exclude_pk=instance.pk if instance else None, taken_message=str(DUPLICATE_PERSONAL_ID)
+    )
+    return value or None
 
 
 def check_staff(data: dict[str, Any], *, today: dt.date | None = None) -> dict[str, str]:

@@ -191,7 +191,7 @@ def test_a_duplicate_personal_id_is_refused_without_saying_whose(cast: Cast) -> 
     assert refused.status_code == 400 and "personal_id" in refused.json()
     assert "Người Đã Có" not in refused.content.decode() and StaffMember.objects.count() == 1
     bad = client.post(reverse("registry:staff_create"), form_data(cast.school_a1, personal_id="12345"))
-    assert "Số định danh cá nhân phải gồm đúng 12 chữ số (đang là “12345”)" in bad.content.decode()
+    assert "Số định danh cá nhân phải gồm đúng 12 chữ số 0–9 (đang là “12345”)" in bad.content.decode()
     # Excel drops the leading zero of the province code; the repaired number is the same person's.
     excel = client.post(reverse("registry:staff_create"), form_data(cast.school_a1, personal_id="31085001234"))
     assert "Số định danh cá nhân này đã có" in excel.content.decode() and StaffMember.objects.count() == 1
