@@ -116,7 +116,7 @@ def set_ministry_code(record: StaffMember | Student, *, by: Any, code: object) -
             _("Hồ sơ đã có mã %(code)s; mã định danh không thay đổi được.") % {"code": record.ministry_code},
             code="code_immutable",
         )
-    clean = clean_ministry_code(kind, code)
+    clean = clean_new_code(kind, code)
     claim_code(kind, clean)
     type(record).objects.filter(pk=record.pk).update(ministry_code=clean)
     previous = getattr(record, "temporary_code", None)
