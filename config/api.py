@@ -6,7 +6,16 @@ from rest_framework.routers import DefaultRouter
 
 from edudb.accounts.api import AccountViewSet, me, obtain_token
 from edudb.core.api import UnitViewSet
-from edudb.registry import api_classes, api_facilities, api_staff, api_students
+from edudb.registry import (
+    api_classes,
+    api_equipment,
+    api_facilities,
+    api_movements,
+    api_results,
+    api_staff,
+    api_staff_records,
+    api_students,
+)
 from edudb.registry.api import SchoolViewSet, SiteViewSet
 
 router = DefaultRouter()
@@ -14,7 +23,16 @@ router.register("units", UnitViewSet, basename="unit")
 router.register("accounts", AccountViewSet, basename="account")
 router.register("schools", SchoolViewSet, basename="school")
 router.register("sites", SiteViewSet, basename="site")
-for part in (api_classes, api_staff, api_students, api_facilities):
+for part in (
+    api_classes,
+    api_staff,
+    api_students,
+    api_facilities,
+    api_results,
+    api_staff_records,
+    api_equipment,
+    api_movements,
+):
     part.register(router)
 
 urlpatterns = [

@@ -129,6 +129,8 @@ def unit_of(obj: models.Model | None) -> Unit | None:
     if isinstance(obj, Unit):
         return obj
     field = getattr(obj, "scope_unit_field", None)
+    if isinstance(field, tuple):
+        field = field[0]  # an object between two units is filed under the first (a transfer: the sender)
     if not field:
         return None
     target: Any = obj

@@ -1,6 +1,7 @@
 """The one scoping door (R5, DESIGN decision 1).
 
-Every scoped model declares how it reaches its unit (``scope_unit_field``) and which component database it
+Every scoped model declares how it reaches its unit (``scope_unit_field``; a tuple of paths for an object that
+belongs to two units, such as a transfer, visible from either) and which component database it
 belongs to (``scope_domain``). ``Model.objects.visible_to(user, function)`` turns the user's unit, the units
 below it, the Sở office's oversight (R1.4) and the functions the unit granted (R4.4) into one filter. Base page
 views, API viewsets and :func:`get_scoped_or_404` are the only ways views fetch objects; anything out of scope
@@ -114,7 +115,13 @@ class Scope:
         field = getattr(model, "scope_unit_field", None)
         if field is None:
             raise TypeError(f"{model.__name__} declares no scope_unit_field and cannot be scoped")
-        return self.unit_q(model.scope_domain, f"{field}__" if field else "")  # type: ignore[attr-defined]
+        domain = model.scope_domain  # type: ignore[attr-defined]
+        if isinstance(field, tuple):
+            # An object between two units (a transfer) is visible from either end.
+            parts = [self.unit_q(domain, f"{name}__") for name in field]
+            present = [q for q in parts if q is not None]
+            return reduce(or_, present) if present else None
+        return self.unit_q(domain, f"{field}__" if field else "")
 
 
 def scope_for(user: Any) -> Scope | None:

@@ -542,6 +542,107 @@ _NGOAI_NGU = (
 )
 
 
+# --- Learning results, awards and year outcomes of learners -------------------------------------------------------------
+# Levels of Thông tư 22/2021/TT-BGDĐT (lower and upper secondary: Tốt, Khá, Đạt, Chưa đạt) and Thông tư 27/2020/TT-BGDĐT
+# (primary: Hoàn thành xuất sắc, Hoàn thành tốt, Hoàn thành, Chưa hoàn thành). The codes are OUR stable convention.
+_KET_QUA_HOC_TAP = (
+    Item("T", "Tốt", ("Giỏi",)),
+    Item("K", "Khá"),
+    Item("D", "Đạt", ("Trung bình",)),
+    Item("CD", "Chưa đạt", ("Yếu", "Kém")),
+    Item("HTXS", "Hoàn thành xuất sắc", ("HTXS",)),
+    Item("HTT", "Hoàn thành tốt", ("HTT",)),
+    Item("HT", "Hoàn thành", ("HT",)),
+    Item("CHT", "Chưa hoàn thành", ("CHT",)),
+)
+# Conduct (kết quả rèn luyện, TT 22/2021) and, for primary, the qualities and competences (phẩm chất, TT 27/2020).
+_KET_QUA_REN_LUYEN = (
+    Item("T", "Tốt"),
+    Item("K", "Khá"),
+    Item("D", "Đạt", ("Trung bình",)),
+    Item("CD", "Chưa đạt", ("Yếu",)),
+)
+# Titles awarded at the end of the year (TT 22/2021 Điều 15; TT 27/2020 Điều 15). Codes are ours.
+_DANH_HIEU_HOC_SINH = (
+    Item("XS", "Học sinh Xuất sắc", ("HS Xuất sắc",)),
+    Item("G", "Học sinh Giỏi", ("HS Giỏi",)),
+    Item("HTXS", "Học sinh Hoàn thành xuất sắc (tiểu học)", ("Khen thưởng hoàn thành xuất sắc",)),
+    Item("TBVT", "Học sinh có thành tích vượt trội (tiểu học)", ("Thành tích vượt trội",)),
+)
+# What the year's results decide (TT 22/2021 Điều 12–14; TT 27/2020 Điều 11). Codes are ours.
+_KET_QUA_CUOI_NAM = (
+    Item("LL", "Được lên lớp", ("Lên lớp",)),
+    Item("HTCT", "Hoàn thành chương trình cấp học", ("Hoàn thành chương trình", "HTCT tiểu học")),
+    Item("RLH", "Rèn luyện trong kỳ nghỉ hè", ("Rèn luyện hè",)),
+    Item("KTL", "Kiểm tra lại", ("Thi lại",)),
+    Item("OLL", "Ở lại lớp", ("Lưu ban",)),
+)
+
+# --- Staff: emulation titles and awards, discipline, training ---------------------------------------------------------
+# Titles and awards of Luật Thi đua, khen thưởng 2022 and Nghị định 98/2023/NĐ-CP, those a school's staff receive.
+# Codes are ours.
+_DANH_HIEU_THI_DUA = (
+    Item("LDTT", "Lao động tiên tiến"),
+    Item("CSTDCS", "Chiến sĩ thi đua cơ sở"),
+    Item("CSTDTP", "Chiến sĩ thi đua thành phố", ("Chiến sĩ thi đua cấp tỉnh", "Chiến sĩ thi đua cấp thành phố")),
+    Item("CSTDTQ", "Chiến sĩ thi đua toàn quốc"),
+    Item("GK", "Giấy khen", ("Giấy khen của Giám đốc Sở", "Giấy khen của Chủ tịch UBND xã")),
+    Item("BK_TP", "Bằng khen của Chủ tịch Ủy ban nhân dân thành phố", ("Bằng khen UBND thành phố",)),
+    Item("BK_BO", "Bằng khen của Bộ trưởng Bộ Giáo dục và Đào tạo", ("Bằng khen của Bộ GD&ĐT",)),
+    Item("BK_TTG", "Bằng khen của Thủ tướng Chính phủ", ("Bằng khen Thủ tướng",)),
+    Item("NGUT", "Nhà giáo Ưu tú", ("NGƯT",)),
+    Item("NGND", "Nhà giáo Nhân dân", ("NGND",)),
+    Item("HCLD", "Huân chương Lao động"),
+)
+# Disciplinary forms for public employees (Luật Viên chức 2010, Điều 52; Nghị định 112/2020/NĐ-CP). Codes are ours,
+# in increasing severity.
+_HINH_THUC_KY_LUAT = (
+    Item("01", "Khiển trách"),
+    Item("02", "Cảnh cáo"),
+    Item("03", "Hạ bậc lương"),
+    Item("04", "Giáng chức"),
+    Item("05", "Cách chức"),
+    Item("06", "Buộc thôi việc"),
+)
+# Kinds of training and professional development of teachers and managers. Codes are ours.
+_LOAI_BOI_DUONG = (
+    Item("BDTX", "Bồi dưỡng thường xuyên"),
+    Item("CDNN", "Bồi dưỡng theo tiêu chuẩn chức danh nghề nghiệp", ("Bồi dưỡng chức danh nghề nghiệp",)),
+    Item("CBQL", "Bồi dưỡng cán bộ quản lý cơ sở giáo dục", ("Bồi dưỡng cán bộ quản lý",)),
+    Item("GDPT2018", "Bồi dưỡng thực hiện Chương trình giáo dục phổ thông 2018", ("Bồi dưỡng chương trình mới",)),
+    Item("NANGCHUAN", "Đào tạo nâng trình độ chuẩn", ("Nâng chuẩn", "Đào tạo nâng chuẩn")),
+    Item("LLCT", "Lý luận chính trị"),
+    Item("QLNN", "Quản lý nhà nước"),
+    Item("NN", "Ngoại ngữ"),
+    Item("TH", "Tin học, chuyển đổi số", ("Tin học",)),
+)
+
+# --- Equipment checklist (danh mục thiết bị) -----------------------------------------------------------------------------
+# The items a school's checklist covers, after the minimum teaching equipment lists (Thông tư 37/2021, 38/2021,
+# 39/2021/TT-BGDĐT; mầm non: Thông tư 02/2010 as amended) and the facility standards (Thông tư 13/2020/TT-BGDĐT).
+# Codes are ours.
+_THIET_BI = (
+    Item("TBTT", "Thiết bị dạy học tối thiểu theo chương trình (đủ cho các khối lớp)", ("Thiết bị dạy học tối thiểu",)),
+    Item("MN_DDDC", "Đồ dùng, đồ chơi, thiết bị dạy học tối thiểu mầm non", ("Đồ dùng đồ chơi mầm non",)),
+    Item("MN_NGOAITROI", "Đồ chơi ngoài trời (mầm non)", ("Đồ chơi ngoài trời",)),
+    Item("MT_HS", "Máy tính cho học sinh học Tin học", ("Máy vi tính học sinh",)),
+    Item("MT_GV", "Máy tính cho giáo viên, cán bộ, nhân viên", ("Máy vi tính giáo viên",)),
+    Item("TRINHCHIEU", "Máy chiếu hoặc màn hình trình chiếu trong lớp học", ("Máy chiếu", "Tivi lớp học")),
+    Item("BANGTT", "Bảng tương tác thông minh", ("Bảng thông minh",)),
+    Item("INTERNET", "Kết nối Internet cho dạy học", ("Internet",)),
+    Item("TN_KHTN", "Thiết bị thí nghiệm Khoa học tự nhiên, Vật lý, Hóa học, Sinh học", ("Thiết bị thí nghiệm",)),
+    Item("NGHENHIN_NN", "Thiết bị nghe nhìn dạy Ngoại ngữ", ("Phòng học ngoại ngữ",)),
+    Item("AMNHAC", "Nhạc cụ, thiết bị dạy Âm nhạc"),
+    Item("MYTHUAT", "Thiết bị dạy Mỹ thuật"),
+    Item("GDTC", "Dụng cụ Giáo dục thể chất", ("Dụng cụ thể dục thể thao",)),
+    Item("BANGHE", "Bàn ghế học sinh đúng quy cách", ("Bàn ghế học sinh",)),
+    Item("THUVIEN", "Sách, tài liệu tham khảo thư viện", ("Sách thư viện",)),
+    Item("YTE", "Tủ thuốc và thiết bị y tế trường học", ("Tủ thuốc",)),
+    Item("PCCC", "Thiết bị phòng cháy, chữa cháy", ("Bình chữa cháy",)),
+    Item("NUOCSACH", "Nước sạch cho ăn uống, sinh hoạt", ("Nước sạch",)),
+)
+
+
 CODE_LISTS: list[CodeListData] = [
     CodeListData(
         "dan_toc",
@@ -674,5 +775,53 @@ CODE_LISTS: list[CodeListData] = [
         "Ngoại ngữ",
         "Danh mục ngoại ngữ được dạy trong Chương trình giáo dục phổ thông 2018 (Thông tư số 32/2018/TT-BGDĐT), mã theo ISO 639-1.",
         _NGOAI_NGU,
+    ),
+    CodeListData(
+        "ket_qua_hoc_tap",
+        "Kết quả học tập",
+        "Mức kết quả học tập của học sinh theo Thông tư số 22/2021/TT-BGDĐT (trung học) và Thông tư số 27/2020/TT-BGDĐT (tiểu học).",
+        _KET_QUA_HOC_TAP,
+    ),
+    CodeListData(
+        "ket_qua_ren_luyen",
+        "Kết quả rèn luyện",
+        "Mức kết quả rèn luyện (trung học) và phẩm chất, năng lực (tiểu học) của học sinh theo Thông tư số 22/2021/TT-BGDĐT và Thông tư số 27/2020/TT-BGDĐT.",
+        _KET_QUA_REN_LUYEN,
+    ),
+    CodeListData(
+        "danh_hieu_hoc_sinh",
+        "Danh hiệu học sinh",
+        "Danh hiệu, khen thưởng cuối năm học của học sinh theo Thông tư số 22/2021/TT-BGDĐT và Thông tư số 27/2020/TT-BGDĐT.",
+        _DANH_HIEU_HOC_SINH,
+    ),
+    CodeListData(
+        "ket_qua_cuoi_nam",
+        "Kết quả cuối năm",
+        "Kết quả xét cuối năm học của học sinh (lên lớp, hoàn thành chương trình, rèn luyện hè, kiểm tra lại, ở lại lớp).",
+        _KET_QUA_CUOI_NAM,
+    ),
+    CodeListData(
+        "danh_hieu_thi_dua",
+        "Danh hiệu thi đua, khen thưởng",
+        "Danh hiệu thi đua và hình thức khen thưởng của cán bộ, giáo viên, nhân viên theo Luật Thi đua, khen thưởng năm 2022 và Nghị định số 98/2023/NĐ-CP.",
+        _DANH_HIEU_THI_DUA,
+    ),
+    CodeListData(
+        "hinh_thuc_ky_luat",
+        "Hình thức kỷ luật",
+        "Hình thức kỷ luật viên chức theo Điều 52 Luật Viên chức năm 2010 và Nghị định số 112/2020/NĐ-CP.",
+        _HINH_THUC_KY_LUAT,
+    ),
+    CodeListData(
+        "loai_boi_duong",
+        "Loại đào tạo, bồi dưỡng",
+        "Loại hình đào tạo, bồi dưỡng của nhà giáo và cán bộ quản lý giáo dục.",
+        _LOAI_BOI_DUONG,
+    ),
+    CodeListData(
+        "thiet_bi",
+        "Danh mục thiết bị",
+        "Các mục kiểm tra thiết bị dạy học của nhà trường theo các Thông tư số 37/2021, 38/2021, 39/2021/TT-BGDĐT về danh mục thiết bị dạy học tối thiểu và Thông tư số 13/2020/TT-BGDĐT về tiêu chuẩn cơ sở vật chất.",
+        _THIET_BI,
     ),
 ]

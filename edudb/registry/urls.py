@@ -15,4 +15,8 @@ urlpatterns = [
     path("", include("edudb.registry.urls_staff")),
     path("", include("edudb.registry.urls_students")),
     path("", include("edudb.registry.urls_facilities")),
+    path("", include("edudb.registry.urls_results")),
+    path("", include("edudb.registry.urls_staff_records")),
+    path("", include("edudb.registry.urls_equipment")),
+    path("", include("edudb.registry.urls_movements")),
 ]

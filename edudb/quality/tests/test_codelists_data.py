@@ -39,6 +39,14 @@ EXPECTED_LISTS = {
     "chuc_vu",
     "danh_gia_chuan_nghe_nghiep",
     "ngoai_ngu",
+    "ket_qua_hoc_tap",
+    "ket_qua_ren_luyen",
+    "danh_hieu_hoc_sinh",
+    "ket_qua_cuoi_nam",
+    "danh_hieu_thi_dua",
+    "hinh_thuc_ky_luat",
+    "loai_boi_duong",
+    "thiet_bi",
 }
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_]+$")

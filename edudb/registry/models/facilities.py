@@ -56,3 +56,37 @@ class RoomStock(Record):
     @property
     def total_count(self) -> int:
         return self.count_solid + self.count_semi + self.count_temporary + self.count_borrowed
+
+
+class EquipmentCheck(Record):
+    """One line of a school's equipment checklist for a school year: how many it needs, has, and whether it meets
+    the standard (danh mục thiết bị dạy học tối thiểu)."""
+
+    scope_unit_field: ClassVar[str] = "unit"
+    scope_domain: ClassVar[Domain] = Domain.FACILITIES
+    write_function: ClassVar[str] = Function.ENTER_FACILITIES
+
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="equipment", verbose_name=_("cơ sở giáo dục"))
+    school_year = models.ForeignKey(SchoolYear, models.PROTECT, related_name="+", verbose_name=_("năm học"))
+    item = code_item("thiet_bi", _("thiết bị"))
+    required = models.PositiveIntegerField(_("số lượng cần"), null=True, blank=True)
+    available = models.PositiveIntegerField(_("số lượng hiện có"), default=0)
+    usable = models.PositiveIntegerField(_("số lượng dùng được"), default=0)
+    meets_standard = models.BooleanField(_("đạt yêu cầu"), default=False)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["school_year", "unit__name_key", "item__order"]
+        verbose_name = _("thiết bị")
+        verbose_name_plural = _("danh mục thiết bị")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "school_year", "item"], name="one_check_per_item"),
+            models.CheckConstraint(
+                condition=models.Q(usable__lte=models.F("available")), name="usable_not_above_available"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} — {self.unit}"

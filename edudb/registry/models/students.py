@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from edudb.core.models import Unit
+from edudb.core.records import Record
 from edudb.core.scoping import Domain, Function, ScopedQuerySet
 from edudb.quality.models import CodeItem
 from edudb.registry.models.classes import SchoolClass
@@ -112,11 +113,12 @@ class Guardian(models.Model):
         return f"{self.get_relation_display()}: {self.full_name}"
 
 
-class HealthRecord(models.Model):
-    """A student's measurements in one term (chiều cao, cân nặng)."""
+class HealthRecord(Record):
+    """A student's measurements in one term (chiều cao, cân nặng), as the school's health check records them."""
 
     scope_unit_field: ClassVar[str] = "student__unit"
     scope_domain: ClassVar[Domain] = Domain.STUDENTS
+    write_function: ClassVar[str] = Function.ENTER_STUDENTS
 
     student = models.ForeignKey(Student, models.CASCADE, related_name="health_records")
     school_year = models.ForeignKey(SchoolYear, models.PROTECT, related_name="+")
@@ -124,10 +126,14 @@ class HealthRecord(models.Model):
     height_cm = models.DecimalField(_("chiều cao (cm)"), max_digits=4, decimal_places=1, null=True, blank=True)
     weight_kg = models.DecimalField(_("cân nặng (kg)"), max_digits=4, decimal_places=1, null=True, blank=True)
     measured_on = models.DateField(_("ngày đo"), null=True, blank=True)
+    note = models.CharField(_("ghi chú sức khỏe"), max_length=255, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
+        ordering = ["school_year", "term", "student__name_key"]
+        verbose_name = _("sức khỏe")
+        verbose_name_plural = _("sức khỏe")
         constraints = [
             models.UniqueConstraint(fields=["student", "school_year", "term"], name="one_health_record_per_term")
         ]
