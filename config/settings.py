@@ -6,6 +6,8 @@ Development defaults run on an embedded SQLite database; production sets ``EDUDB
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -32,6 +34,16 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or (
 )
 if PRODUCTION and len(SECRET_KEY) < 50:
     raise RuntimeError("SECRET_KEY must be set (50+ random characters) when EDUDB_ENV=production")
+# The key sealing personal IDs at rest (R10.3; edudb/core/crypto.py): 64 random bytes, base64. Development derives
+# one from SECRET_KEY; production must set its own and keep it with the backups (without it they cannot be read).
+_data_key = os.environ.get("EDUDB_DATA_KEY", "")
+if PRODUCTION and not _data_key:
+    raise RuntimeError("EDUDB_DATA_KEY must be set (64 random bytes, base64) when EDUDB_ENV=production")
+EDUDB_DATA_KEY = (
+    base64.b64decode(_data_key)
+    if _data_key
+    else hashlib.sha512(b"edudb personal data key:" + SECRET_KEY.encode()).digest()
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -212,6 +224,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several choice sets share the field name "kind": name their enums after what they are.
+    "ENUM_NAME_OVERRIDES": {
+        "AccountKindEnum": "edudb.accounts.models.AccountKind",
+        "StaffTransferKindEnum": "edudb.registry.models.movements.StaffTransferKind",
+        "StudentEventKindEnum": "edudb.registry.models.movements.StudentEventKind",
+    },
 }
 
 # --- the system's own facts (R9.1) -----------------------------------------------------------------

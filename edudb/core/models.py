@@ -187,6 +187,21 @@ RECORD_VERBS = {
     "reveal_personal_id": _("Xem số định danh cá nhân của"),
     "guardians": _("Cập nhật cha mẹ, người giám hộ của"),
     "policy_groups": _("Cập nhật đối tượng chính sách của"),
+    "delete": _("Xóa"),
+    "release": _("Gửi yêu cầu"),
+    "accept": _("Tiếp nhận"),
+    "refuse": _("Từ chối tiếp nhận"),
+    "cancel": _("Hủy yêu cầu"),
+    "transfer_in": _("Nhận chuyển đến"),
+    "drop_out": _("Ghi thôi học cho"),
+    "return": _("Ghi trở lại học cho"),
+    "admit": _("Tiếp nhận đầu cấp"),
+    "preview": _("Xem trước"),
+    "apply": _("Thực hiện"),
+    "apply_school": _("Thực hiện theo trường"),
+    "discard": _("Bỏ bản xem trước"),
+    "queue": _("Chạy nền"),
+    "failed": _("Không thực hiện được"),
 }
 
 

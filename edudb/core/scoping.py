@@ -107,7 +107,7 @@ class Scope:
             return subtree_q(department.path, prefix)
         return own
 
-    def filter_for(self, model: type[models.Model], function: str) -> models.Q | None:
+    def filter_for(self, model: type[models.Model], function: str, via: str | None = None) -> models.Q | None:
         # A model may demand a function of its own on top of the one asked for (accounts, the audit trail).
         required = getattr(model, "scope_function", None)
         if not self.allows(function) or (required and not self.allows(required)):
@@ -117,8 +117,11 @@ class Scope:
             raise TypeError(f"{model.__name__} declares no scope_unit_field and cannot be scoped")
         domain = model.scope_domain  # type: ignore[attr-defined]
         if isinstance(field, tuple):
-            # An object between two units (a transfer) is visible from either end.
-            parts = [self.unit_q(domain, f"{name}__") for name in field]
+            # An object between two units (a transfer) is visible from either end; ``via`` names one end only
+            # (the receiving school may accept a transfer, only the sending one may cancel it).
+            if via is not None and via not in field:
+                raise ValueError(f"{model.__name__} is not scoped through {via}")
+            parts = [self.unit_q(domain, f"{name}__") for name in field if via in (None, name)]
             present = [q for q in parts if q is not None]
             return reduce(or_, present) if present else None
         return self.unit_q(domain, f"{field}__" if field else "")
@@ -149,12 +152,23 @@ def forget_scope(user: Any) -> None:
 class ScopedQuerySet(models.QuerySet[M]):
     """A queryset that knows how to narrow itself to what a user may see."""
 
-    def visible_to(self, user: Any, function: str = Function.VIEW) -> ScopedQuerySet[M]:
+    def visible_to(self, user: Any, function: str = Function.VIEW, *, via: str | None = None) -> ScopedQuerySet[M]:
         scope = scope_for(user)
-        condition = scope.filter_for(self.model, function) if scope else None
+        condition = scope.filter_for(self.model, function, via) if scope else None
         if condition is None:
             return self.none()
         return self.filter(condition)
+
+
+def reaches(user: Any, unit: Unit, function: str, domain: str) -> bool:
+    """Whether ``user`` may use ``function`` on data of ``domain`` at ``unit`` (before any record exists there)."""
+    from edudb.core.models import Unit
+
+    scope = scope_for(user)
+    if scope is None or not scope.allows(function):
+        return False
+    condition = scope.unit_q(domain, "")
+    return condition is not None and Unit.objects.filter(condition, pk=unit.pk).exists()
 
 
 def get_scoped_or_404(  # noqa: UP047 - the project's semgrep cannot parse PEP 695 generics yet

@@ -23,7 +23,8 @@ from edudb.core.records import create_record, update_record
 from edudb.core.scoping import Function
 from edudb.quality.models import CodeItem, items_of
 from edudb.registry import services
-from edudb.registry.models import CodeKind, Guardian, SchoolClass, Student
+from edudb.registry.journal import record_event
+from edudb.registry.models import CodeKind, Guardian, SchoolClass, Student, StudentEventKind
 from edudb.registry.services import claim_code, next_temporary_code
 
 STATUS_LIST = "trang_thai_hoc_sinh"
@@ -152,8 +153,36 @@ def clean_personal_id(raw: object, *, exclude_pk: int | None = None) -> str:
 
 
 def clean_new_ministry_code(raw: object) -> str:
-    """A Ministry student code for a new enrolment: repaired, 10 digits, never issued before; '' when empty."""
-    return "" if raw in (None, "") else services.clean_new_code(CodeKind.STUDENT, raw)
+    """A Ministry student code for a new enrolment: repaired, 10 digits, never issued before; '' when empty.
+
+    When the code is a learner's who finished a level elsewhere, the refusal points to the admission page, which
+    moves that record here instead of making a second one."""
+    if raw in (None, ""):
+        return ""
+    try:
+        return services.clean_new_code(CodeKind.STUDENT, raw)
+    except ValidationError as exc:
+        code = services.clean_ministry_code(CodeKind.STUDENT, raw)
+        if exc.code == "code_reused" and unscoped_awaits_admission(code):
+            raise ValidationError(
+                _(
+                    "Mã %(code)s là của một học sinh đã hoàn thành chương trình cấp học ở trường khác. Đừng tạo hồ "
+                    "sơ mới: hãy dùng “Tiếp nhận học sinh đầu cấp” (mục Biến động) với mã và ngày sinh của học sinh, "
+                    "hồ sơ sẽ chuyển về trường mình."
+                )
+                % {"code": code},
+                code="code_awaits_admission",
+            ) from exc
+        raise
+
+
+def unscoped_awaits_admission(code: str) -> bool:
+    """Whether the learner holding ``code`` finished a level and waits for a school to take it in (yes/no only)."""
+    from edudb.registry.models import StudentEvent
+
+    learner = Student.objects.filter(ministry_code=code, school_class__isnull=True).values_list("pk", flat=True)
+    last = StudentEvent.objects.filter(student_id__in=learner).order_by("-happened_on", "-pk")
+    return last.values_list("kind", flat=True).first() == StudentEventKind.FINISHED
 
 
 def clean_phone(raw: str | None) -> str:
@@ -275,6 +304,15 @@ def enrol(
         raise _unique_violation(exc) from exc
     _set_policy_groups(student, policy_groups, by=by, before=[])
     _replace_guardians(student, _guardian_rows(guardians), by=by)
+    record_event(
+        student,
+        StudentEventKind.ENROLLED,
+        unit=student.unit,
+        day=student.enrolled_on,
+        by=by,
+        status=student.status,
+        school_class=student.school_class,
+    )
     return student
 
 

@@ -32,7 +32,8 @@ from edudb.registry.forms_students import (
     StudentSearchForm,
     guardian_rows,
 )
-from edudb.registry.models import Guardian, HealthRecord, Student
+from edudb.registry.models import Guardian, HealthRecord, Student, StudentEvent, StudentTransfer, TransferState
+from edudb.registry.transfers import DROPPED, STUDYING
 
 GUARDIANS_PREFIX = "guardians"
 
@@ -112,7 +113,24 @@ class StudentDetailView(ScopedDetailView):
             .order_by("-school_year__start_year", "-term")
         )
         writable = Student.objects.visible_to(user, Function.ENTER_STUDENTS).filter(pk=student.pk).exists()
+        events = (
+            StudentEvent.objects.visible_to(user)
+            .filter(student=student)
+            .select_related("unit", "school_year", "status", "school_class")
+            .order_by("-happened_on", "-pk")[:30]
+        )
+        open_transfer = (
+            StudentTransfer.objects.visible_to(user)
+            .filter(student=student, state=TransferState.PENDING)
+            .select_related("to_unit")
+            .first()
+        )
+        status_code = student.status.code if student.status_id else ""
         return super().get_context_data(
+            events=events,
+            open_transfer=open_transfer,
+            can_move=writable and open_transfer is None and status_code in STUDYING,
+            can_return=writable and status_code in DROPPED,
             guardians=guardians,
             health_records=health,
             policy_groups=student.policy_groups.order_by("order", "code"),

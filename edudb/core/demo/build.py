@@ -16,10 +16,14 @@ from edudb.accounts.models import Account, AccountFunction, AccountKind
 from edudb.core import audit
 from edudb.core.demo import places
 from edudb.core.demo.accounts import DEMO_PASSWORD, DemoAccount, accounts_for, totp_key
+from edudb.core.demo.equipment import build_equipment
+from edudb.core.demo.movements import seed_movements
 from edudb.core.demo.names import base_name, in_address
 from edudb.core.demo.people import build_people
 from edudb.core.demo.plan import Institution, Plan, city_plan
+from edudb.core.demo.results import build_results
 from edudb.core.demo.schools import build_school_records
+from edudb.core.demo.staff_records import build_staff_records
 from edudb.core.models import Category, Unit, UnitKind, normalise_level_codes
 from edudb.quality.text import clean_text, search_key
 from edudb.reporting.models import SchoolYear
@@ -59,8 +63,13 @@ def seed(*, shape: str = "2025", scale: str = "demo") -> SeedResult:
     )
     profiles, sites = build_school_records(builder.units)
     rng = random.Random(2026)  # noqa: S311 - made-up demo data, not security
-    people = build_people(_people_units(builder, department, scale), year=current_year(), rng=rng)
+    people_units = _people_units(builder, department, scale)
+    people = build_people(people_units, year=current_year(), rng=rng)
     result.classes, result.staff, result.students = people.classes, people.staff, people.students
+    journal = seed_movements(people_units, year=current_year(), rng=rng)
+    marks = build_results(current_year(), rng=rng, units=people_units)
+    build_staff_records(people_units, year=current_year(), rng=rng)
+    build_equipment(people_units, year=current_year(), rng=rng)
     audit.record(
         "demo.seed",
         by=None,
@@ -77,6 +86,9 @@ def seed(*, shape: str = "2025", scale: str = "demo") -> SeedResult:
             "classes": people.classes,
             "staff": people.staff,
             "students": people.students,
+            "journal": journal,
+            "results": marks.results,
+            "health_records": marks.health,
             "by_kind": dict(sorted(result.units_by_kind.items())),
         },
     )

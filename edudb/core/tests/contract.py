@@ -70,3 +70,6 @@ class Route:
     data: dict[str, Any] | None = None
     # For target "objects": makes (owning unit name, object) pairs in the cast — one or more per unit.
     objects: Callable[[Any], list[tuple[str, Any]]] | None = None
+    # For list pages of objects between two units (transfers): per role, the units outside its scope whose *names*
+    # the page may show, as the other end of something the role sees (names and codes of units are public).
+    counterparts: dict[str, set[str]] | None = None

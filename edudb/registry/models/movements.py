@@ -98,7 +98,7 @@ class StudentTransfer(Transfer):
         ]
 
     def get_absolute_url(self) -> str:
-        return reverse("registry:student_transfer_detail", kwargs={"pk": self.pk})
+        return reverse("registry:move_transfer_detail", kwargs={"pk": self.pk})
 
 
 class StaffTransferKind(models.TextChoices):
@@ -132,7 +132,7 @@ class StaffTransfer(Transfer):
         ]
 
     def get_absolute_url(self) -> str:
-        return reverse("registry:staff_transfer_detail", kwargs={"pk": self.pk})
+        return reverse("registry:move_staff_transfer_detail", kwargs={"pk": self.pk})
 
 
 class StudentEventKind(models.TextChoices):

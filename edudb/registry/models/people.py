@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from edudb.core.crypto import SealedCharField
 from edudb.core.models import Unit
 from edudb.core.records import Record
 from edudb.quality.text import clean_text, search_key
@@ -23,13 +24,14 @@ class Person(Record):
     birth_date = models.DateField(_("ngày sinh"))
     gender = code_item("gioi_tinh", _("giới tính"))
     ethnicity = code_item("dan_toc", _("dân tộc"), null=True, blank=True)
-    personal_id = models.CharField(
+    personal_id = SealedCharField(
         _("số định danh cá nhân"),
         max_length=12,
+        purpose="personal_id",
         null=True,
         blank=True,
         unique=True,
-        help_text=_("12 chữ số (CCCD); dữ liệu cá nhân nhạy cảm, được che khi hiển thị"),
+        help_text=_("12 chữ số (CCCD); dữ liệu cá nhân nhạy cảm: được mã hóa khi lưu, được che khi hiển thị"),
     )
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     name_key = models.CharField(max_length=120, editable=False, db_index=True)

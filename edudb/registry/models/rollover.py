@@ -16,6 +16,7 @@ from edudb.reporting.models import SchoolYear
 
 class RolloverState(models.TextChoices):
     PREVIEW = "preview", _("Đã xem trước, chờ thực hiện")
+    QUEUED = "queued", _("Đang thực hiện (chạy nền)")
     APPLIED = "applied", _("Đã thực hiện")
     DISCARDED = "discarded", _("Đã bỏ")
 
@@ -55,4 +56,4 @@ class Rollover(models.Model):
         return f"{self.unit} {self.from_year} → {self.to_year}"
 
     def get_absolute_url(self) -> str:
-        return reverse("registry:rollover_detail", kwargs={"pk": self.pk})
+        return reverse("registry:move_rollover_detail", kwargs={"pk": self.pk})

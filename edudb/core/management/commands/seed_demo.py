@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from edudb.core.demo.accounts import SHAPES, render_text, rows_from_db
 from edudb.core.demo.build import SeedRefused, seed
+from edudb.core.demo.people import at_scale
 from edudb.core.models import Unit
 
 
@@ -64,7 +65,8 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         try:
-            result = seed(shape=options["shape"], scale=options["scale"])
+            with at_scale(options["scale"]):  # the city's schools are denser than the demo's (see people.py)
+                result = seed(shape=options["shape"], scale=options["scale"])
         except SeedRefused as exc:
             raise CommandError(str(exc)) from exc
         elapsed = time.monotonic() - started
