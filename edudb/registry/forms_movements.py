@@ -96,7 +96,12 @@ class ClassChoiceField(forms.ModelChoiceField[SchoolClass]):
 
 
 class AcceptTransferForm(forms.Form):
-    to_class = ClassChoiceField(label=_("Xếp vào lớp"), queryset=SchoolClass.objects.none(), required=False)
+    to_class = ClassChoiceField(
+        label=_("Xếp vào lớp"),
+        queryset=SchoolClass.objects.none(),
+        required=False,
+        empty_label=_("— Xếp lớp sau —"),
+    )
     answer = forms.CharField(label=_("Ghi chú"), max_length=255, required=False)
 
     def __init__(self, *args: Any, transfer: StudentTransfer, user: Any, **kwargs: Any) -> None:
@@ -122,7 +127,7 @@ class DropOutForm(forms.Form):
 
 class ReturnForm(forms.Form):
     on = date_field(_("Ngày trở lại học"), initial=timezone.localdate)
-    school_class = ClassChoiceField(label=_("Lớp"), queryset=SchoolClass.objects.none())
+    school_class = ClassChoiceField(label=_("Lớp"), queryset=SchoolClass.objects.none(), empty_label=_("— Chọn lớp —"))
 
     def __init__(self, *args: Any, unit_id: int, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -146,7 +151,9 @@ class TransferFilterForm(forms.Form):
 
 
 class EventFilterForm(forms.Form):
-    school_year = forms.ModelChoiceField(label=_("Năm học"), queryset=SchoolYear.objects.all(), required=False)
+    school_year = forms.ModelChoiceField(
+        label=_("Năm học"), queryset=SchoolYear.objects.all(), required=False, empty_label=_("Tất cả")
+    )
     term = forms.ChoiceField(
         label=_("Học kỳ"),
         choices=[("", _("Tất cả")), (1, _("Học kỳ I")), (2, _("Học kỳ II")), (3, _("Trong hè"))],
@@ -163,8 +170,10 @@ class UnitChoiceField(forms.ModelChoiceField[Unit]):
 
 
 class RolloverForm(forms.Form):
-    unit = UnitChoiceField(label=_("Phạm vi: một trường hoặc cả đơn vị"), queryset=Unit.objects.none())
-    from_year = forms.ModelChoiceField(label=_("Từ năm học"), queryset=SchoolYear.objects.all())
+    unit = UnitChoiceField(
+        label=_("Phạm vi: một trường hoặc cả đơn vị"), queryset=Unit.objects.none(), empty_label=_("— Chọn đơn vị —")
+    )
+    from_year = forms.ModelChoiceField(label=_("Từ năm học"), queryset=SchoolYear.objects.all(), empty_label=None)
     carry_homeroom = forms.BooleanField(
         label=_("Giáo viên chủ nhiệm theo lớp lên khối mới"), required=False, initial=True
     )
@@ -187,7 +196,9 @@ class AdmitForm(forms.Form):
 
     code = forms.CharField(label=_("Mã định danh học sinh"), max_length=20)
     birth_date = date_field(_("Ngày sinh"))
-    school_class = ClassChoiceField(label=_("Xếp vào lớp"), queryset=SchoolClass.objects.none())
+    school_class = ClassChoiceField(
+        label=_("Xếp vào lớp"), queryset=SchoolClass.objects.none(), empty_label=_("— Chọn lớp —")
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -168,7 +168,9 @@ def compute(
         ).values_list("student_id", "outcome__code")
     )
     students = (
-        Student.objects.filter(school_class_id__in=classes, status__code__in=STUDYING)
+        Student.objects.filter(
+            school_class__school_year=from_year, school_class__unit_id__in=by_pk, status__code__in=STUDYING
+        )
         .order_by("pk")
         .values_list("pk", "school_class_id")
     )

@@ -458,10 +458,13 @@ class RolloverDetailView(ScopedDetailView):
             run.state == "preview"
             and Rollover.objects.visible_to(self.request.user, Function.ENTER_UNITS).filter(pk=run.pk).exists()
         )
+        by_school: dict[int, list[dict[str, Any]]] = {}
+        for planned in run.plan.get("classes", []):
+            by_school.setdefault(planned["unit"], []).append(planned)
+        schools = [{**school, "classes": by_school.get(school["unit"], [])} for school in run.plan.get("schools", [])]
         return super().get_context_data(
             can_apply=can_apply,
-            schools=run.plan.get("schools", []),
-            planned_classes=run.plan.get("classes", []),
+            schools=schools,
             history=unscoped_history_of(run),
             **kwargs,
         )
