@@ -1,6 +1,6 @@
 """Demo movements: the enrolment line of every learner's journal, and a few transfers and drop-outs in flight.
 
-Written in bulk (the journal of a city holds a line per learner); the few transfers go through the services, as a
+Written straight into the table (the journal of a city holds a line per learner; ``BulkTable``); the few transfers go through the services, as a
 school would make them, so the demo shows requests waiting at the receiving school and finished ones.
 """
 
@@ -13,49 +13,64 @@ from typing import Any
 from django.utils import timezone
 
 from edudb.accounts.models import Account, AccountKind
+from edudb.core.demo.people import BulkTable
 from edudb.core.models import Unit
 from edudb.registry import transfers
 from edudb.registry.models import SchoolClass, Student, StudentEvent, StudentEventKind
 from edudb.reporting.models import SchoolYear
 
-BATCH = 5000
+BATCH = 50_000
 
 
 def seed_movements(units: list[Unit], *, year: SchoolYear, rng: random.Random) -> int:
     """Write the journal's enrolment lines for the learners of ``units`` and a handful of transfers; returns the
     number of journal lines written."""
     unit_ids = [unit.pk for unit in units]
-    written = 0
-    batch: list[StudentEvent] = []
-    rows = (
-        Student.objects.filter(unit_id__in=unit_ids)
-        .values_list("pk", "unit_id", "status_id", "school_class_id", "school_class__grade", "enrolled_on")
-        .order_by("pk")
-        .iterator(chunk_size=BATCH)
+    table = BulkTable(
+        StudentEvent,
+        (
+            "unit_id",
+            "student_id",
+            "kind",
+            "school_year_id",
+            "term",
+            "happened_on",
+            "status_id",
+            "school_class_id",
+            "grade",
+        ),
     )
-    for pk, unit_id, status_id, class_id, grade, enrolled_on in rows:
-        day = enrolled_on or year.starts_on
-        batch.append(
-            StudentEvent(
-                unit_id=unit_id,
-                student_id=pk,
-                kind=StudentEventKind.ENROLLED,
-                school_year=year,
-                term=year.term_of(day) if day >= year.starts_on else 1,
-                happened_on=day,
-                status_id=status_id,
-                school_class_id=class_id,
-                grade=grade,
-            )
+    learners = Student.objects.filter(unit_id__in=unit_ids).order_by("pk")
+    last = 0
+    while True:  # a slice at a time, read in full before it is written (SQLite: no open cursor while writing)
+        rows = list(
+            learners.filter(pk__gt=last).values_list(
+                "pk", "unit_id", "status_id", "school_class_id", "school_class__grade", "enrolled_on"
+            )[:BATCH]
         )
-        if len(batch) >= BATCH:
-            StudentEvent.objects.bulk_create(batch)
-            written += len(batch)
-            batch = []
-    StudentEvent.objects.bulk_create(batch)
-    written += len(batch)
+        if not rows:
+            break
+        last = rows[-1][0]
+        table.write(
+            (
+                unit_id,
+                pk,
+                StudentEventKind.ENROLLED.value,
+                year.pk,
+                _term(year, enrolled_on or year.starts_on),
+                enrolled_on or year.starts_on,
+                status_id,
+                class_id,
+                grade,
+            )
+            for pk, unit_id, status_id, class_id, grade, enrolled_on in rows
+        )
     _some_movements(units, year=year, rng=rng)
-    return written
+    return table.count
+
+
+def _term(year: SchoolYear, day: dt.date) -> int:
+    return year.term_of(day) if day >= year.starts_on else 1
 
 
 def _admin_of(unit: Unit) -> Account | None:

@@ -37,7 +37,9 @@ _BATCH = 5000
 
 @dataclass(frozen=True)
 class Density:
-    """How big the schools are: classes per grade (urban, rural), preschool groups per age group, class sizes."""
+    """How big the schools are: classes per grade (urban, rural), preschool groups per age group, class sizes.
+
+    ``classes_per_grade`` has an entry for every level (``mn`` included, though preschools count groups per age)."""
 
     classes_per_grade: dict[str, tuple[tuple[int, int], tuple[int, int]]]
     groups_per_age: tuple[int, int, int]  # preschool groups of one age: at least, at most in town, in the country
