@@ -36,6 +36,7 @@ from tests_browser.helpers import (
 )
 
 _seed_0002 = importlib.import_module("edudb.core.migrations.0002_level_groups_and_unit_kinds")
+_seed_years = importlib.import_module("edudb.reporting.migrations.0002_recent_school_years")
 HERE = __file__.rsplit("/", 1)[0]
 BROWSER_FIXTURES = {"page", "context", "browser", "new_context"}
 
@@ -118,9 +119,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def restore_migrated_state() -> None:
-    """Put back what a flush removes but the migrations made: unit kinds and level groups, the audit guard."""
+    """Put back what a flush removes but the migrations made: unit kinds and level groups, the code lists, the
+    recent school years, the audit guard."""
+    from edudb.quality.codelists_sync import sync_code_lists
+
     set_audit_guard(True)
     _seed_0002.seed(django_apps, None)
+    sync_code_lists(django_apps.get_model("quality", "CodeList"), django_apps.get_model("quality", "CodeItem"))
+    _seed_years.seed(django_apps, None)
 
 
 def _restore_after_flush(sender: Any, **kwargs: Any) -> None:

@@ -13,6 +13,8 @@ from django.db import DatabaseError, connection, transaction
 
 from edudb.core import audit
 from edudb.core.models import AuditEntry, UnitKind
+from edudb.quality.models import CodeItem
+from edudb.reporting.models import SchoolYear
 
 pytestmark = pytest.mark.browser
 
@@ -41,4 +43,6 @@ def test_the_trail_is_append_only_during_a_browser_test_and_flushed_after(browse
 def test_after_the_flush_the_database_is_as_the_migrations_left_it(transactional_db: None) -> None:
     assert not AuditEntry.objects.exists()  # flushed
     assert UnitKind.objects.filter(code="tieu_hoc").exists()  # seeded again (migration core 0002)
+    assert CodeItem.objects.filter(code_list__code="trang_thai_hoc_sinh").count() == 12  # quality 0002–0003
+    assert SchoolYear.objects.filter(is_current=True).exists()  # reporting 0002
     assert guard_installed()  # installed again (migration core 0003)
