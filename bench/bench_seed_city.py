@@ -207,8 +207,8 @@ PHASES = {
     "seed_movements": Text(vi="Nhật ký học sinh (một dòng mỗi em), chuyển trường", en="learners' journal, transfers"),
     "build_school_records": Text(vi="Hồ sơ trường, điểm trường", en="school profiles, sites"),
     "commit": Text(
-        vi="Kết thúc giao dịch (PostgreSQL kiểm tra khoá ngoại hoãn lại của mọi dòng)",
-        en="commit (PostgreSQL checks the deferred foreign keys of every row)",
+        vi="Kết thúc giao dịch (cơ sở dữ liệu kiểm tra khoá ngoại hoãn lại của mọi dòng)",
+        en="commit (the database checks the deferred foreign keys of every row)",
     ),
 }
 
