@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import django_filters
@@ -151,28 +152,33 @@ class ScopedRecordViewSet(
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        key = request.headers.get("Idempotency-Key", "").strip()[:100]
-        if not key:
-            return self._create(request)
-        with transaction.atomic():
-            earlier = unscoped_idempotent_answer(request.user, key)
-            if earlier is not None:
-                if earlier.path != request.path:
-                    return Response(
-                        {"detail": _("Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác.")},
-                        status=status.HTTP_422_UNPROCESSABLE_ENTITY,
-                    )
-                return Response(earlier.body, status=earlier.status)
-            response = self._create(request)
-            if status.is_success(response.status_code):
-                unscoped_remember_answer(request.user, key, request.path, response)
-            return response
+        return idempotent(request, lambda: self._create(request))
 
     def _create(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         serializer.save()
         return Response(serializer.data, status=status.HTTP_201_CREATED, headers={"ETag": etag(serializer.instance)})
+
+
+def idempotent(request: Request, make: Callable[[], Response]) -> Response:
+    """Answer a retried creation (same Idempotency-Key) with the first answer, so ``make`` creates nothing twice."""
+    key = request.headers.get("Idempotency-Key", "").strip()[:100]
+    if not key:
+        return make()
+    with transaction.atomic():
+        earlier = unscoped_idempotent_answer(request.user, key)
+        if earlier is not None:
+            if earlier.path != request.path:
+                return Response(
+                    {"detail": _("Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác.")},
+                    status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+                )
+            return Response(earlier.body, status=earlier.status)
+        response = make()
+        if status.is_success(response.status_code):
+            unscoped_remember_answer(request.user, key, request.path, response)
+        return response
 
 
 def unscoped_remember_answer(account: Any, key: str, path: str, response: Response) -> None:

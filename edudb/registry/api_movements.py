@@ -11,7 +11,6 @@ from typing import Any
 import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import serializers, status
@@ -25,8 +24,7 @@ from edudb.core.api_base import (
     IdFilter,
     ScopedReadOnlyViewSet,
     ScopedViewSet,
-    unscoped_idempotent_answer,
-    unscoped_remember_answer,
+    idempotent,
 )
 from edudb.core.models import Unit
 from edudb.core.scoping import Function
@@ -64,26 +62,6 @@ def through_end(model: Any, request: Request, pk: Any, end: str) -> Any:
         return model.objects.visible_to(request.user, model.write_function, via=end).get(pk=int(pk))
     except (model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404(_("Không tìm thấy dữ liệu.")) from exc
-
-
-def idempotent(request: Request, make: Callable[[], Response]) -> Response:
-    """Answer a retried creation (same Idempotency-Key) with the first answer, creating nothing twice."""
-    key = request.headers.get("Idempotency-Key", "").strip()[:100]
-    if not key:
-        return make()
-    with transaction.atomic():
-        earlier = unscoped_idempotent_answer(request.user, key)
-        if earlier is not None:
-            if earlier.path != request.path:
-                return Response(
-                    {"detail": _("Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác.")},
-                    status=status.HTTP_422_UNPROCESSABLE_ENTITY,
-                )
-            return Response(earlier.body, status=earlier.status)
-        response = make()
-        if status.is_success(response.status_code):
-            unscoped_remember_answer(request.user, key, request.path, response)
-        return response
 
 
 class UnitCodeField(serializers.CharField):

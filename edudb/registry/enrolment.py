@@ -23,7 +23,7 @@ from edudb.core.records import create_record, update_record
 from edudb.core.scoping import Function
 from edudb.quality.models import CodeItem, items_of
 from edudb.registry import services
-from edudb.registry.journal import record_event
+from edudb.registry.journal import record_event, unscoped_waiting_learners
 from edudb.registry.models import CodeKind, Guardian, SchoolClass, Student, StudentEventKind
 from edudb.registry.services import claim_code, next_temporary_code
 
@@ -163,7 +163,7 @@ def clean_new_ministry_code(raw: object) -> str:
         return services.clean_new_code(CodeKind.STUDENT, raw)
     except ValidationError as exc:
         code = services.clean_ministry_code(CodeKind.STUDENT, raw)
-        if exc.code == "code_reused" and unscoped_awaits_admission(code):
+        if exc.code == "code_reused" and unscoped_waiting_learners(ministry_code=code):
             raise ValidationError(
                 _(
                     "Mã %(code)s là của một học sinh đã hoàn thành chương trình cấp học ở trường khác. Đừng tạo hồ "
@@ -174,15 +174,6 @@ def clean_new_ministry_code(raw: object) -> str:
                 code="code_awaits_admission",
             ) from exc
         raise
-
-
-def unscoped_awaits_admission(code: str) -> bool:
-    """Whether the learner holding ``code`` finished a level and waits for a school to take it in (yes/no only)."""
-    from edudb.registry.models import StudentEvent
-
-    learner = Student.objects.filter(ministry_code=code, school_class__isnull=True).values_list("pk", flat=True)
-    last = StudentEvent.objects.filter(student_id__in=learner).order_by("-happened_on", "-pk")
-    return last.values_list("kind", flat=True).first() == StudentEventKind.FINISHED
 
 
 def clean_phone(raw: str | None) -> str:

@@ -11,11 +11,12 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 
 from edudb.core.models import Unit
 from edudb.quality.models import CodeItem
-from edudb.registry.models import SchoolClass, Student, StudentEvent
+from edudb.registry.models import SchoolClass, Student, StudentEvent, StudentEventKind
 from edudb.reporting.models import SchoolYear
 
 
@@ -54,4 +55,18 @@ def record_event(
         grade=school_class.grade if school_class else None,
         note=note[:255],
         by=by if getattr(by, "is_authenticated", False) else None,
+    )
+
+
+def unscoped_waiting_learners(**lookup: object) -> list[Student]:
+    """Learners matching ``lookup`` who finished a level and wait, without a class, for a school to take them in
+    (their last journal line says they finished). City-wide: callers show nothing of them before they move."""
+    last_kind = (
+        StudentEvent.objects.filter(student=models.OuterRef("pk")).order_by("-happened_on", "-pk").values("kind")[:1]
+    )
+    return list(
+        Student.objects.select_related("unit", "status")
+        .filter(school_class__isnull=True, **lookup)
+        .annotate(last_kind=models.Subquery(last_kind))
+        .filter(last_kind=StudentEventKind.FINISHED)
     )

@@ -369,6 +369,7 @@ def apply(pk: int, *, by: Any, states: tuple[str, ...] = (RolloverState.PREVIEW,
     to_year = rollover.to_year
     day = to_year.starts_on
     events: list[StudentEvent] = []
+    units = Unit.objects.in_bulk([plan.unit_id for plan in plans])
     for plan in plans:
         sources = {
             cls.pk: cls for cls in SchoolClass.objects.filter(pk__in={c.source_id for c in plan.classes.values()})
@@ -427,7 +428,7 @@ def apply(pk: int, *, by: Any, states: tuple[str, ...] = (RolloverState.PREVIEW,
             "rollover.apply_school",
             by=by,
             obj=rollover,
-            unit=Unit.objects.get(pk=plan.unit_id),
+            unit=units[plan.unit_id],
             extra={"rollover": rollover.pk, **{k: v for k, v in plan.counts().items() if k not in {"unit", "name"}}},
         )
     StudentEvent.objects.bulk_create(events, batch_size=2000)

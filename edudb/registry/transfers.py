@@ -25,14 +25,13 @@ from edudb.core.scoping import Domain, Function, reaches
 from edudb.quality.models import CodeItem, items_of
 from edudb.quality.text import search_key
 from edudb.registry.enrolment import check_birth_date
-from edudb.registry.journal import record_event, year_and_term
+from edudb.registry.journal import record_event, unscoped_waiting_learners, year_and_term
 from edudb.registry.models import (
     SchoolClass,
     StaffMember,
     StaffTransfer,
     StaffTransferKind,
     Student,
-    StudentEvent,
     StudentEventKind,
     StudentTransfer,
     TransferState,
@@ -526,15 +525,8 @@ def unscoped_finished_learner(code: str, birth_date: dt.date | None) -> Student 
     birth date from the learner's documents; nothing else about the record is shown before it moves."""
     if not code or birth_date is None:
         return None
-    learner = (
-        Student.objects.select_related("unit", "status")
-        .filter(ministry_code=code, birth_date=birth_date, school_class__isnull=True)
-        .first()
-    )
-    if learner is None:
-        return None
-    last = StudentEvent.objects.filter(student=learner).order_by("-happened_on", "-pk").values_list("kind", flat=True)
-    return learner if last.first() == StudentEventKind.FINISHED else None
+    found = unscoped_waiting_learners(ministry_code=code, birth_date=birth_date)
+    return found[0] if found else None
 
 
 @transaction.atomic
