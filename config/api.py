@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from edudb.accounts.api import AccountViewSet, me, obtain_token
 from edudb.core.api import UnitViewSet
+from edudb.quality import api_codelists, api_scores
 from edudb.registry import (
     api_classes,
     api_equipment,
@@ -32,6 +33,8 @@ for part in (
     api_staff_records,
     api_equipment,
     api_movements,
+    api_codelists,
+    api_scores,
 ):
     part.register(router)
 

@@ -242,7 +242,18 @@ def test_school_admin_issues_an_account_and_its_holder_signs_in(
     # What it sees: its school only; no account or audit menu without those functions.
     nav = page.get_by_role("navigation", name="Chức năng chính")
     expect(nav.get_by_role("link")).to_have_text(
-        ["Trang chủ", "Đơn vị", "Trường học", "Lớp học", "Đội ngũ", "Học sinh", "Cơ sở vật chất", "Biến động", "API"]
+        [
+            "Trang chủ",
+            "Đơn vị",
+            "Trường học",
+            "Lớp học",
+            "Đội ngũ",
+            "Học sinh",
+            "Cơ sở vật chất",
+            "Biến động",
+            "Chất lượng dữ liệu",
+            "API",
+        ]
     )
     expect(page.locator(".tiles")).not_to_contain_text("Quản lý tài khoản")
     nav.get_by_role("link", name="Đơn vị").click()

@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from edudb.accounts.models import Account, AccountKind
 from edudb.core.models import Unit
+from edudb.quality.models import Finding
 from tests_browser.helpers import PHONE, BrowserWatch, Site, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.screenshots]
@@ -176,6 +177,20 @@ def test_screenshots_of_the_main_pages(
     page.get_by_role("button", name="Xem trước").click()
     expect(page.locator(".titlebar .tag")).to_have_text("Đã xem trước, chờ thực hiện")
     saved.append(save(page, "28-rollover-preview"))
+
+    # Data quality: the Sở's scorecard, the work list of a school with legacy-font names, code lists, rules.
+    site.goto(page, "/quality/")
+    expect(page.locator("h1")).to_contain_text("Chất lượng dữ liệu")
+    saved.append(save(page, "29-quality-scorecard"))
+    spoiled = Finding.objects.filter(rule="consistency", target="student").order_by("unit_id").first()
+    assert spoiled is not None, "the demo spoils a few names (demo/blemishes.py)"
+    site.goto(page, f"/quality/units/{spoiled.unit_id}/work/?target=student")
+    expect(page.locator("main")).to_contain_text(spoiled.object_label)
+    saved.append(save(page, "30-quality-worklist"))
+    site.goto(page, "/quality/codelists/")
+    saved.append(save(page, "31-code-lists"))
+    site.goto(page, "/quality/rules/")
+    saved.append(save(page, "32-quality-rules"))
 
     site.goto(page, "/api/v1/docs/")
     expect(page.locator(".swagger-ui .info .title")).to_be_visible(timeout=15_000)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from edudb.accounts.models import AccountKind
 from edudb.core.models import Unit
 from edudb.core.scoping import Function
+from edudb.core.views_base import NormalisingForm
 from edudb.quality.text import clean_text, person_name
 
 username_validator = RegexValidator(
@@ -72,7 +73,7 @@ class UnitChoiceField(forms.ModelChoiceField[Unit]):
         return f"{obj.name} ({obj.kind.name})"
 
 
-class IssueAccountForm(forms.Form):
+class IssueAccountForm(NormalisingForm, forms.Form):
     unit = UnitChoiceField(label=_("Đơn vị"), queryset=Unit.objects.none(), empty_label=_("— Chọn đơn vị —"))
     kind = forms.ChoiceField(label=_("Loại tài khoản"), choices=AccountKind.choices)
     username = forms.CharField(label=_("Tên đăng nhập"), max_length=60, validators=[username_validator])
@@ -128,11 +129,11 @@ class FunctionsForm(forms.Form):
     )
 
 
-class SuspendForm(forms.Form):
+class SuspendForm(NormalisingForm, forms.Form):
     reason = forms.CharField(label=_("Lý do tạm khóa"), max_length=255)
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(NormalisingForm, forms.Form):
     document_number = forms.CharField(label=_("Số văn bản bàn giao"), max_length=60)
     document_date = forms.DateField(label=_("Ngày văn bản"), widget=forms.DateInput(attrs={"type": "date"}))
     document_file = forms.FileField(

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 import django_filters
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, status, viewsets
@@ -57,15 +58,92 @@ class ScopedViewSet(_ScopedViewSetMixin, viewsets.GenericViewSet):
     """A scoped base for viewsets that add their own actions through services."""
 
 
+def refuse_blocking_problems(record: Any) -> None:
+    """The quality rules (R6.3) as the pages apply them: an error rule broken refuses the write, field by field."""
+    from edudb.quality.models import Severity
+    from edudb.quality.rules import check_record
+
+    errors: dict[str, list[str]] = {}
+    for problem in check_record(record):
+        if problem.severity == Severity.ERROR:
+            errors.setdefault(problem.field, []).append(problem.message)
+    if errors:
+        raise serializers.ValidationError(errors)
+
+
+_NAME_FIELDS = frozenset({"full_name", "principal_name"})
+_NOT_NORMALISED = frozenset({"personal_id", "ministry_code", "temporary_code", "code"})
+
+
+def model_field_kind(model: Any, name: str) -> str | None:
+    """Which kind of the normalisation layer a model's text field holds (a member name of normalise.Kind)."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if name in _NOT_NORMALISED or name.endswith("_code") or not field.concrete or field.choices:
+        return None
+    if isinstance(field, models.TextField):
+        return "MULTILINE"
+    if not isinstance(field, models.CharField):
+        return None
+    if isinstance(field, models.EmailField):
+        return "EMAIL"
+    if isinstance(field, models.URLField | models.SlugField):
+        return None
+    if name in _NAME_FIELDS:
+        return "NAME"
+    return "PHONE" if name.endswith("phone") else "TEXT"
+
+
 class RecordSerializer(serializers.ModelSerializer[Any]):
-    """Writes go through records.create_record / update_record, exactly as the pages' do."""
+    """Writes go through records.create_record / update_record, exactly as the pages' do; text goes through the
+    one normalisation layer (R6.1) first, and what it changed is returned with the record (``normalised``)."""
 
     version = serializers.IntegerField(read_only=True)
+
+    def to_internal_value(self, data: Any) -> Any:
+        # Here rather than in validate(), which the record serializers override: every one of them normalises.
+        from edudb.quality import normalise
+
+        attrs = super().to_internal_value(data)
+        layer = normalise.Normaliser()
+        model: Any = self.Meta.model
+        for name, value in attrs.items():
+            kind = model_field_kind(model, name)
+            if kind is None or not isinstance(value, str) or not value:
+                continue
+            raw = self.initial_data.get(name, value) if hasattr(self.initial_data, "get") else value
+            result = layer.clean(
+                name,
+                normalise.Kind[kind],
+                raw if isinstance(raw, str) else value,
+                label=str(model._meta.get_field(name).verbose_name),
+                max_length=model._meta.get_field(name).max_length,
+            )
+            if result is not None:
+                attrs[name] = result
+        if layer.errors:
+            raise serializers.ValidationError({name: [message] for name, message in layer.errors.items()})
+        self.normalisations = [change for change in layer.changes if not change.minor]
+        return attrs
+
+    def answer(self) -> dict[str, Any]:
+        """The written record as the API shows it, with the normalisation layer's changes to what was sent."""
+        data = dict(self.data)
+        changes = getattr(self, "normalisations", [])
+        if changes:
+            data["normalised"] = [
+                {"field": c.field, "before": c.before, "after": c.after, "reasons": [str(r) for r in c.reasons]}
+                for c in changes
+            ]
+        return data
 
     def create(self, validated_data: dict[str, Any]) -> Any:
         many = {k: validated_data.pop(k) for k in list(validated_data) if self._is_many(k)}
         model: Any = self.Meta.model
         record = model(**validated_data)
+        refuse_blocking_problems(record)
         create_record(record, by=self.context["request"].user, function=self.context["write_function"])
         for name, values in many.items():
             getattr(record, name).set(values)
@@ -76,6 +154,7 @@ class RecordSerializer(serializers.ModelSerializer[Any]):
         many = {k: validated_data.pop(k) for k in list(validated_data) if self._is_many(k)}
         for name, value in validated_data.items():
             setattr(instance, name, value)
+        refuse_blocking_problems(instance)
         update_record(
             instance,
             by=self.context["request"].user,
@@ -90,6 +169,11 @@ class RecordSerializer(serializers.ModelSerializer[Any]):
     def _is_many(self, name: str) -> bool:
         field = self.fields.get(name)
         return isinstance(field, serializers.ManyRelatedField)
+
+
+def answer_of(serializer: Any) -> Any:
+    """What a write answers: the record, with the normalisation layer's changes when the serializer records them."""
+    return serializer.answer() if isinstance(serializer, RecordSerializer) else serializer.data
 
 
 def etag(record: Any) -> str:
@@ -141,7 +225,7 @@ class ScopedRecordViewSet(
             serializer.save()
         except StaleRecord:
             return self._stale(record)
-        return Response(serializer.data, headers={"ETag": etag(serializer.instance)})
+        return Response(answer_of(serializer), headers={"ETag": etag(serializer.instance)})
 
     def _stale(self, record: Any) -> Response:
         record.refresh_from_db()
@@ -158,7 +242,9 @@ class ScopedRecordViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         serializer.save()
-        return Response(serializer.data, status=status.HTTP_201_CREATED, headers={"ETag": etag(serializer.instance)})
+        return Response(
+            answer_of(serializer), status=status.HTTP_201_CREATED, headers={"ETag": etag(serializer.instance)}
+        )
 
 
 def idempotent(request: Request, make: Callable[[], Response]) -> Response:

@@ -13,6 +13,8 @@ AUDIT_ACTIONS = [
     ("signout", _("Đăng xuất")),
     ("account", _("Tài khoản")),
     ("unit", _("Đơn vị")),
+    ("quality", _("Chất lượng dữ liệu")),
+    ("codelists", _("Danh mục")),
 ]
 
 

@@ -178,6 +178,14 @@ ACTION_LABELS = {
     "account.api_token": _("Cấp mã truy cập API"),
     "demo.seed": _("Tạo dữ liệu mẫu"),
     "codelists.sync": _("Cập nhật danh mục"),
+    "codelists.item_add": _("Thêm giá trị danh mục"),
+    "codelists.item_edit": _("Sửa giá trị danh mục"),
+    "codelists.item_delete": _("Xóa giá trị danh mục"),
+    "quality.measure": _("Đo chất lượng dữ liệu"),
+    "quality.confirm": _("Xác nhận dữ liệu còn đúng"),
+    "quality.settings": _("Sửa thiết lập chất lượng dữ liệu"),
+    "quality.required_fields": _("Sửa danh sách trường bắt buộc"),
+    "quality.rule": _("Sửa quy tắc kiểm tra dữ liệu"),
 }
 # Record operations read as "<verb> <what>": "Thêm mới học sinh", "Sửa hồ sơ trường".
 RECORD_VERBS = {

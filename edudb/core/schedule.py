@@ -23,7 +23,10 @@ class Periodic:
         return getattr(import_module(module), name)
 
 
-PERIODIC = [Periodic("edudb.accounts.tasks.disable_inactive_accounts_task", dt.timedelta(days=1))]
+PERIODIC = [
+    Periodic("edudb.accounts.tasks.disable_inactive_accounts_task", dt.timedelta(days=1)),
+    Periodic("edudb.quality.tasks.measure_task", dt.timedelta(days=1)),
+]
 
 
 def enqueue_due(now: dt.datetime | None = None) -> list[str]:

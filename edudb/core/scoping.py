@@ -1,8 +1,9 @@
 """The one scoping door (R5, DESIGN decision 1).
 
 Every scoped model declares how it reaches its unit (``scope_unit_field``; a tuple of paths for an object that
-belongs to two units, such as a transfer, visible from either) and which component database it
-belongs to (``scope_domain``). ``Model.objects.visible_to(user, function)`` turns the user's unit, the units
+belongs to two units, such as a transfer, visible from either) and which component database it belongs to
+(``scope_domain``, or ``scope_domain_field`` naming a column when rows belong to several).
+``Model.objects.visible_to(user, function)`` turns the user's unit, the units
 below it, the Sở office's oversight (R1.4) and the functions the unit granted (R4.4) into one filter. Base page
 views, API viewsets and :func:`get_scoped_or_404` are the only ways views fetch objects; anything out of scope
 is simply not found.
@@ -115,6 +116,14 @@ class Scope:
         field = getattr(model, "scope_unit_field", None)
         if field is None:
             raise TypeError(f"{model.__name__} declares no scope_unit_field and cannot be scoped")
+        domain_field = getattr(model, "scope_domain_field", None)
+        if domain_field is not None:
+            # Rows of several component databases (quality findings, scores): each row is visible where the
+            # data of its own database is, so a staff-only office sees the staff findings and no others.
+            prefix = f"{field}__" if field else ""
+            reached = {value: self.unit_q(value, prefix) for value in sorted(DATA_DOMAINS)}
+            rows = [models.Q(**{domain_field: value}) & q for value, q in reached.items() if q is not None]
+            return reduce(or_, rows) if rows else None
         domain = model.scope_domain  # type: ignore[attr-defined]
         if isinstance(field, tuple):
             # An object between two units (a transfer) is visible from either end; ``via`` names one end only

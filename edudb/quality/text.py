@@ -1,7 +1,8 @@
-"""Vietnamese text normalisation shared by every input path (forms, API, imports, commands).
+"""Cheap text helpers every input path already calls; the full treatment is ``edudb.quality.normalise``.
 
-This is the seed of the one normalisation layer (DESIGN decision 5): text is stored as Unicode NFC with
-collapsed white space, and searched through a folded key that ignores case, diacritics and tone placement.
+``clean_text`` stores text as Unicode NFC with collapsed white space and without control or invisible characters;
+it deliberately converts no legacy font (that visible change belongs to the normalisation layer, which reports
+it). ``search_key`` folds case, diacritics and tone placement, so "Hoà", "Hòa", "hoa" and "HOÀ" compare equal.
 """
 
 from __future__ import annotations
@@ -9,14 +10,19 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from edudb.quality.normalise import CONTROLS, INVISIBLE
+
 _SPACES = re.compile(r"\s+")
 
 
 def clean_text(value: str | None) -> str:
-    """NFC, trimmed, inner white space collapsed to one space."""
+    """NFC, trimmed, inner white space collapsed to one space, control and invisible characters removed."""
     if not value:
         return ""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+    text = str(value)
+    if not text.isprintable():  # one C-level scan decides; the patterns run only on the rare text that needs them
+        text = INVISIBLE.sub("", CONTROLS.sub("", text))
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
 def search_key(value: str | None) -> str:
@@ -28,5 +34,5 @@ def search_key(value: str | None) -> str:
 
 
 def person_name(value: str | None) -> str:
-    """A person's name in title case: 'nguyễn  văn AN' → 'Nguyễn Văn An'."""
-    return " ".join(word[:1].upper() + word[1:].lower() for word in clean_text(value).split(" ") if word)
+    """A person's name with every part capitalised: 'nguyễn  văn AN' → 'Nguyễn Văn An', "h'hen" → "H'Hen"."""
+    return clean_text(value).title()

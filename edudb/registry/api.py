@@ -12,6 +12,7 @@ from rest_framework import serializers
 from edudb.core.api_base import IdFilter, RecordSerializer, ScopedRecordViewSet
 from edudb.core.models import Category, Unit
 from edudb.core.scoping import Function
+from edudb.quality.codelists import CodeMatcher
 from edudb.quality.models import items_of
 from edudb.quality.text import search_key
 from edudb.registry.models import SchoolProfile, Site
@@ -26,10 +27,25 @@ class ScopedUnitField(serializers.PrimaryKeyRelatedField[Unit]):
 
 
 class CodeItemField(serializers.SlugRelatedField[Any]):
-    """A code list value, given by its official code."""
+    """A code list value, given by its official code or, forgivingly, by its name or another spelling ("Kinh",
+    "kinh", "1" for "01"); answers always give the code. An unknown value is refused with the closest values and
+    where the list is (edudb.quality.codelists.CodeMatcher)."""
 
     def __init__(self, list_code: str, **kwargs: Any) -> None:
+        self.list_code = list_code
+        self._matcher: CodeMatcher | None = None
+        kwargs.setdefault(
+            "help_text", f"Mã hoặc tên trong danh mục {list_code} (xem /api/v1/quality/code-lists/{list_code}/)"
+        )
         super().__init__(slug_field="code", queryset=items_of(list_code), **kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if self._matcher is None:
+            self._matcher = CodeMatcher.load(self.list_code)  # one query, then every value is a dictionary lookup
+        item = self._matcher.match(data)
+        if item is None:
+            raise serializers.ValidationError(self._matcher.explain(data), code="does_not_exist")
+        return item
 
 
 class SchoolProfileSerializer(RecordSerializer):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from edudb.core.models import Category, Unit
 from edudb.core.scoping import Function
+from edudb.core.views_base import NormalisingForm
 from edudb.quality.codes import repair_code
 from edudb.registry.models import (
     SchoolClass,
@@ -67,7 +68,7 @@ def destination_widget(url: str) -> forms.TextInput:
     )
 
 
-class StudentTransferForm(forms.Form):
+class StudentTransferForm(NormalisingForm, forms.Form):
     to_unit = DestinationField(label=_("Trường chuyển đến"), max_length=300)
     leaves_on = date_field(_("Ngày chuyển"), initial=timezone.localdate)
     reason = forms.CharField(label=_("Lý do"), max_length=255, required=False)
@@ -77,7 +78,7 @@ class StudentTransferForm(forms.Form):
         self.fields["to_unit"].widget = destination_widget(suggest_url)
 
 
-class StaffTransferForm(forms.Form):
+class StaffTransferForm(NormalisingForm, forms.Form):
     to_unit = DestinationField(label=_("Đơn vị đến"), max_length=300)
     kind = forms.ChoiceField(label=_("Hình thức"), choices=StaffTransferKind.choices)
     moves_on = date_field(_("Ngày chuyển"), initial=timezone.localdate)
@@ -95,7 +96,7 @@ class ClassChoiceField(forms.ModelChoiceField[SchoolClass]):
         return f"{obj.name} ({obj.school_year})"
 
 
-class AcceptTransferForm(forms.Form):
+class AcceptTransferForm(NormalisingForm, forms.Form):
     to_class = ClassChoiceField(
         label=_("Xếp vào lớp"),
         queryset=SchoolClass.objects.none(),
@@ -116,11 +117,11 @@ class AcceptTransferForm(forms.Form):
         )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(NormalisingForm, forms.Form):
     answer = forms.CharField(label=_("Lý do"), max_length=255, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DropOutForm(forms.Form):
+class DropOutForm(NormalisingForm, forms.Form):
     on = date_field(_("Ngày thôi học"), initial=timezone.localdate)
     reason = forms.CharField(label=_("Lý do thôi học"), max_length=255)
 

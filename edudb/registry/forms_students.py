@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from edudb.core.models import Category, Unit
 from edudb.core.scoping import Function, scope_for
-from edudb.core.views_base import RecordForm
+from edudb.core.views_base import NormalisingForm, RecordForm
 from edudb.quality.codes import mask_personal_id, repair_code, validate_digits
 from edudb.quality.models import items_of
 from edudb.quality.text import clean_text, person_name
@@ -268,8 +268,8 @@ class NewStudentForm(StudentForm):
         return enrolment.clean_new_ministry_code(self.cleaned_data.get("ministry_code"))
 
 
-class GuardianForm(forms.Form):
-    """One parent or guardian; a row left empty is skipped."""
+class GuardianForm(NormalisingForm, forms.Form):
+    """One parent or guardian; a row left empty is skipped. Names and phones go through the normalisation layer."""
 
     relation = forms.ChoiceField(label=_("Quan hệ"), choices=[("", "—"), *Guardian.Relation.choices], required=False)
     full_name = forms.CharField(label=_("Họ và tên"), max_length=120, required=False)

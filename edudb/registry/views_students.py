@@ -27,7 +27,14 @@ from django.views.decorators.cache import never_cache
 from edudb.core.models import Category
 from edudb.core.records import StaleRecord, unscoped_history_of
 from edudb.core.scoping import Function, get_scoped_or_404, scope_for
-from edudb.core.views_base import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView, htmx_target
+from edudb.core.views_base import (
+    ScopedCreateView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedUpdateView,
+    htmx_target,
+    show_quality_warnings,
+)
 from edudb.quality.codes import mask_personal_id, repair_code
 from edudb.quality.text import search_key
 from edudb.registry import enrolment, services
@@ -395,6 +402,7 @@ class StudentCreateView(_GuardiansMixin, ScopedCreateView):
             request,
             _("Đã nhập học cho %(name)s, mã %(code)s.") % {"name": student.full_name, "code": student.code},
         )
+        show_quality_warnings(request, form, *guardians.forms)
         return redirect(student.get_absolute_url())
 
 
@@ -433,6 +441,7 @@ class StudentUpdateView(_GuardiansMixin, ScopedUpdateView):
         except (StaleRecord, PermissionDenied, ValidationError) as exc:
             return self.refused(form, guardians, exc)
         messages.success(request, _("Đã lưu hồ sơ của %(name)s.") % {"name": student.full_name})
+        show_quality_warnings(request, form, *guardians.forms)
         return redirect(student.get_absolute_url())
 
 

@@ -250,13 +250,16 @@ def test_inactive_accounts_are_disabled_after_45_days(cast: Cast) -> None:
 
 
 @pytest.mark.django_db
-def test_scheduler_queues_the_daily_task_once(cast: Cast, settings: Any) -> None:
+def test_scheduler_queues_the_daily_tasks_once(cast: Cast, settings: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     from edudb.core.schedule import enqueue_due
 
     long_ago = timezone.now() - dt.timedelta(days=60)
     Account.objects.update(created_at=long_ago, last_seen_at=long_ago)
-    assert enqueue_due() == ["edudb.accounts.tasks.disable_inactive_accounts_task"]
+    assert enqueue_due() == [
+        "edudb.accounts.tasks.disable_inactive_accounts_task",
+        "edudb.quality.tasks.measure_task",
+    ]
     assert enqueue_due() == []
     assert not Account.objects.filter(is_active=True).exists()
 

@@ -16,6 +16,7 @@ from edudb.accounts.models import Account, AccountFunction, AccountKind
 from edudb.core import audit
 from edudb.core.demo import places
 from edudb.core.demo.accounts import DEMO_PASSWORD, DemoAccount, accounts_for, totp_key
+from edudb.core.demo.blemishes import add_blemishes
 from edudb.core.demo.equipment import build_equipment
 from edudb.core.demo.movements import seed_movements
 from edudb.core.demo.names import base_name, in_address
@@ -70,6 +71,7 @@ def seed(*, shape: str = "2025", scale: str = "demo") -> SeedResult:
     marks = build_results(current_year(), rng=rng, units=people_units)
     build_staff_records(people_units, year=current_year(), rng=rng)
     build_equipment(people_units, year=current_year(), rng=rng)
+    blemishes = add_blemishes(people_units, rng=rng) if scale != "city" else {}
     audit.record(
         "demo.seed",
         by=None,
@@ -90,6 +92,7 @@ def seed(*, shape: str = "2025", scale: str = "demo") -> SeedResult:
             "results": marks.results,
             "health_records": marks.health,
             "by_kind": dict(sorted(result.units_by_kind.items())),
+            "blemishes": blemishes,
         },
     )
     return result

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import random
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from edudb.core.demo import names
 from edudb.core.models import Category, Unit
 from edudb.quality.models import CodeItem, items_of
 from edudb.quality.text import search_key
+from edudb.registry.forms_classes import legal_class_size
 from edudb.registry.models import CodeKind, Guardian, IssuedCode, RoomStock, SchoolClass, Site, StaffMember, Student
 from edudb.reporting.models import SchoolYear
 
@@ -295,7 +297,7 @@ class _Codes:
     def __init__(self) -> None:
         self.student = 0
         self.staff = 0
-        self.personal = 0
+        self.personal: Counter[str] = Counter()
 
     def next_student(self) -> str:
         self.student += 1
@@ -306,10 +308,12 @@ class _Codes:
         return f"CB31{self.staff:06d}"
 
     def personal_id(self, birth: dt.date, female: bool) -> str:
-        # CCCD: province of birth registration (031 Hải Phòng), century-and-gender digit, year, running number.
-        self.personal += 1
+        # CCCD: province of birth registration (031 Hải Phòng), century-and-gender digit, year, then a running
+        # number of six digits — counted per prefix, so a city of a million learners never runs past 999 999.
         century = (0 if birth.year < 2000 else 2) + (1 if female else 0)
-        return f"031{century}{birth.year % 100:02d}{self.personal:06d}"
+        prefix = f"031{century}{birth.year % 100:02d}"
+        self.personal[prefix] += 1
+        return f"{prefix}{self.personal[prefix]:06d}"
 
 
 # Names repeat (a few hundred thousand distinct ones in a city), so their search keys are worked out once each.
@@ -404,9 +408,9 @@ def _school(
                 age_group=group,
                 homeroom_teacher_id=teachers[i % len(teachers)],
                 two_sessions=grade is None or grade <= 5,
-                max_students=35 if grade is None or grade <= 5 else 45,
+                max_students=legal_class_size(grade, group, [level]),
             )
-            for i, (name, grade, group, _) in enumerate(plan)
+            for i, (name, grade, group, level) in enumerate(plan)
         ]
     )
     counts.classes += len(classes)

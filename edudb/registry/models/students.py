@@ -68,6 +68,8 @@ class Student(Person):
         indexes = [
             models.Index(fields=["unit", "name_key"], name="student_unit_name_idx"),
             models.Index(fields=["school_class", "name_key"], name="student_class_name_idx"),
+            # The same child on two schools' rolls (edudb/quality/rules.py) is looked up by name and birth date.
+            models.Index(fields=["name_key", "birth_date"], name="student_name_birth_idx"),
         ]
         constraints = [
             models.CheckConstraint(

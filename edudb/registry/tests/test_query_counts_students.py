@@ -82,6 +82,6 @@ def test_student_detail_page_query_budget(cast: Cast, django_assert_max_num_quer
     client = Client()
     client.force_login(cast.school_a1_admin)
     client.get("/")
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):  # a fixed budget; 2 of it say how timely the record is (R6.4)
         response = client.get(student.get_absolute_url())
     assert response.status_code == 200

@@ -44,7 +44,7 @@ def test_school_admin_creates_and_edits_its_profile_with_history(cast: Cast, pub
     )
     profile = SchoolProfile.objects.get(unit=cast.school_a1)
     assert response.status_code == 302 and response["Location"] == profile.get_absolute_url()
-    assert profile.principal_name == "trần văn an"  # tidied spaces; name casing is the quality layer's job
+    assert profile.principal_name == "Trần Văn An"  # the normalisation layer: spaces and capitals (R6.1)
     created = AuditEntry.objects.get(action="schoolprofile.create")
     assert created.unit_id == cast.school_a1.pk and created.changes["established_year"] == [None, 1962]
 

@@ -1,0 +1,205 @@
+"""The column path (``normalise_column``) gives exactly what ``Normaliser.clean`` gives cell by cell."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from edudb.quality import legacy
+from edudb.quality.normalise import (
+    REASON_TONE,
+    CellChange,
+    Change,
+    Kind,
+    Normaliser,
+    clear_memos,
+    normalise_column,
+    normalise_name,
+)
+
+NAMES = [
+    "Nguyễn Văn An", "Lê Thị Hà", "Trần Thị Thuỷ", "Phạm Minh Hoà", "Đặng Thùy Khoẻ", "Lê Minh Tâm", "Hôtel Müller",
+    "H'Hen Niê", "Ksor Y-Phôn", "Quý", "Chloé", "José", "Lý Hoài Thuý",
+]  # fmt: skip
+PIECES = ["  ", " ", "\t", "\n", "\r\n", "\xa0", "\u200b", "\xad", "\x07", "\u202e", "\ufeff", "😀", "\u241e", "-", "'"]
+
+
+def _variants(text: str) -> list[str]:
+    """A text and what fonts, people and Excel do to it."""
+    return [
+        text,
+        unicodedata.normalize("NFD", text),
+        legacy.encode_tcvn3(text),
+        legacy.encode_vni(text),
+        text.lower(),
+        text.upper(),
+        f" {text}",
+        f"{text} ",
+        text.replace(" ", "  "),
+    ]
+
+
+_TEXTS = st.one_of(
+    st.sampled_from(NAMES).flatmap(lambda name: st.sampled_from(_variants(name))),
+    st.lists(st.sampled_from(NAMES + PIECES), max_size=4).map("".join),
+    st.text(alphabet=st.sampled_from("aAoOuUàáảãạèéỳýỷỹỵ qQđĐêô ¨Ô¸µ0123\u0301\u0300"), max_size=8),
+    st.text(max_size=6),
+)
+_DATES = st.one_of(
+    st.dates(min_value=date(1990, 1, 1), max_value=date(2030, 12, 31)).flatmap(
+        lambda day: st.sampled_from(
+            [
+                f"{day:%d/%m/%Y}",
+                f"{day.day}/{day.month}/{day.year}",
+                f"{day:%Y-%m-%d}",
+                f"{day:%d-%m-%y}",
+                day,
+                datetime(day.year, day.month, day.day, 8, 30),
+                float((day - date(1899, 12, 30)).days),
+            ]
+        )
+    ),
+    st.sampled_from(["31/02/2020", "13/13/2020", "03/25/2020", "60", "2020", "", " 12/03/2010 ", "00/00/0000"]),
+)
+_PHONES = st.one_of(
+    st.from_regex(r"0(9[0-9]|3[2-9]|16[2-9])[0-9]{7}", fullmatch=True).flatmap(
+        lambda number: st.sampled_from([number, f"{number[:4]} {number[4:]}", f"+84{number[1:]}", float(number)])
+    ),
+    st.sampled_from(["", "abc", "0912345٦٧٨", "0312345678", "(031) 3746220", "12"]),
+)
+_CODES = st.one_of(
+    st.from_regex(r"[0-9]{1,10}", fullmatch=True),
+    st.sampled_from(["", "AB12", "31000 1234", "3.1e9"]),
+    st.floats(min_value=0, max_value=1e10).map(float),
+    st.integers(min_value=0, max_value=10**10),
+)
+_YES_NO = st.one_of(
+    st.sampled_from(["x", "X", "", "Có", "có", "Không", "0", "1", "đúng", "sai", "maybe", "✓"]),
+    st.booleans(),
+    st.sampled_from([0.0, 1.0, 2.0]),
+)
+_OTHERS = st.one_of(st.none(), st.booleans(), st.floats(allow_nan=True), st.dates(), st.integers(-5, 5))
+
+KINDS: dict[Kind, Any] = {
+    Kind.TEXT: _TEXTS,
+    Kind.MULTILINE: _TEXTS,
+    Kind.NAME: _TEXTS,
+    Kind.DATE: _DATES,
+    Kind.PHONE: _PHONES,
+    Kind.CODE: _CODES,
+    Kind.YES_NO: _YES_NO,
+    Kind.EMAIL: st.sampled_from(["an@example.vn", " An@Example.VN ", "mailto:b@x.vn", "sai", ""]),
+}
+
+
+def cell_by_cell(kind: Kind, values: list[Any], fonts: list[str | None], **options: Any) -> tuple[Any, ...]:
+    """What the per-cell path gives: values, (index, change) pairs, {index: message}."""
+    cleaned, changes, errors = [], [], {}
+    for index, (value, font) in enumerate(zip(values, fonts, strict=True)):
+        collector = Normaliser()
+        cleaned.append(collector.clean("f", kind, value, label="Ô", font=font, **options))
+        changes += [(index, change) for change in collector.changes]
+        if collector.errors:
+            errors[index] = collector.errors["f"]
+    return cleaned, changes, errors
+
+
+def by_column(kind: Kind, values: list[Any], fonts: list[str | None] | None, **options: Any) -> tuple[Any, ...]:
+    column = normalise_column(kind, values, label="Ô", field="f", fonts=fonts, **options)
+    assert all(isinstance(change, CellChange) for change in column.changes)
+    return column.values, [(change.row, change.change) for change in column.changes], column.errors
+
+
+@st.composite
+def columns(draw: st.DrawFn) -> tuple[Kind, list[Any], list[str | None] | None, dict[str, Any]]:
+    kind = draw(st.sampled_from(list(KINDS)))
+    mixed = draw(st.booleans())
+    values: list[Any] = draw(st.lists(st.one_of(KINDS[kind], _OTHERS) if mixed else KINDS[kind], max_size=30))
+    repeats: bool = draw(st.booleans())
+    if values and repeats:  # repeats, as columns have
+        values += draw(st.lists(st.sampled_from(values), max_size=10))
+    fonts: list[str | None] | None = None
+    if draw(st.booleans()):
+        fonts = draw(st.lists(st.sampled_from([None, ".VnTime", ".VnTimeH", "VNI-Times", "Arial"]), min_size=len(values), max_size=len(values)))  # fmt: skip
+    options: dict[str, Any] = {}
+    if kind in (Kind.TEXT, Kind.MULTILINE, Kind.NAME) and draw(st.booleans()):
+        options["max_length"] = draw(st.integers(1, 20))
+    if kind is Kind.CODE and draw(st.booleans()):
+        options["length"] = draw(st.sampled_from([4, 10]))
+    return kind, values, fonts, options
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(columns())
+def test_a_column_comes_out_exactly_as_cell_by_cell(column: tuple[Any, ...]) -> None:
+    kind, values, fonts, options = column
+    clear_memos()
+    got = by_column(kind, values, fonts, **options)
+    # The per-cell path runs second, with the memos the column path left: what was met before changes nothing.
+    assert got == cell_by_cell(kind, values, fonts or [None] * len(values), **options)
+
+
+@pytest.mark.parametrize(
+    ("kind", "values"),
+    [
+        (Kind.NAME, ["Nguyễn Văn An", "nguyễn văn an", "Trần Thị Thuỷ", "NguyÔn V¨n Anh", "", "Lê Thị Hà"] * 3),
+        (Kind.TEXT, ["Số 5 đường Lạch Tray", "Sè 5 ®\xadêng L¹ch Tray", "  Hoà Bình ", "a\u241eb", "Nữ"] * 3),
+        (Kind.DATE, ["12/03/2010", "1/3/2010", date(2010, 3, 12), 40249.0, "31/02/2020", ""] * 3),
+        (Kind.PHONE, ["0912345678", "0912 345 678", "+84 912345678", 912345678.0, "01683456789", "abc"] * 3),
+        (Kind.CODE, ["3100000001", 3100000002.0, "31 0000 0003", ""] * 3),
+        (Kind.YES_NO, ["x", "", "Có", "không", True, "maybe"] * 3),
+        (Kind.MULTILINE, ["Dòng một\nDòng hai", "Dòng một \n", "\nx", "Hộ nghèo", ""] * 3),
+    ],
+)
+def test_typical_columns(kind: Kind, values: list[Any]) -> None:
+    assert by_column(kind, values, None) == cell_by_cell(kind, values, [None] * len(values))
+
+
+def test_the_result_of_a_column() -> None:
+    column = normalise_column(
+        Kind.NAME, ["Nguyễn Văn An", "trần thị thuỷ", "Lê Văn 2", "Trần Thị Thuỷ"], label="Họ và tên", field="ten"
+    )
+    assert column.values == ["Nguyễn Văn An", "Trần Thị Thủy", None, "Trần Thị Thủy"]
+    assert [(change.row, change.field, change.after) for change in column.changes] == [
+        (1, "ten", "Trần Thị Thủy"),
+        (3, "ten", "Trần Thị Thủy"),
+    ]
+    assert column.changes[1].reasons == (REASON_TONE,) and isinstance(column.changes[1].change, Change)
+    assert list(column.errors) == [2] and "Họ và tên" in column.errors[2]
+
+
+def test_fonts_per_cell_decide_the_legacy_conversion() -> None:
+    values = ["Vò", "Vò", "NguyÔn", "Nguyễn"]
+    column = normalise_column(Kind.TEXT, values, label="Ô", fonts=[".VnTime", None, "Arial", ".VnTime"])
+    assert column.values == ["Vũ", "Vò", "NguyÔn", "Nguyễn"]
+    with pytest.raises(ValueError):
+        normalise_column(Kind.TEXT, values, label="Ô", fonts=[None])
+
+
+def test_one_and_true_are_not_taken_for_each_other() -> None:
+    values = [True, 1.0, 1, "1", False, 0.0]
+    for kind in (Kind.TEXT, Kind.YES_NO, Kind.DATE, Kind.PHONE):
+        assert by_column(kind, values, None) == cell_by_cell(kind, values, [None] * len(values))
+
+
+def test_a_name_longer_than_its_limit_only_before_shaping_is_kept_whether_met_before_or_not() -> None:
+    # The limit applies to the name as stored: "Y - Phôn" is stored as "Y-Phôn" (6 characters).
+    clear_memos()
+    assert normalise_name("Y - Phôn", max_length=6).value == "Y-Phôn"
+    assert normalise_name("Y - Phôn", max_length=6).value == "Y-Phôn"  # now from the memo
+    clear_memos()
+    assert normalise_name("Y - Phôn").value == "Y-Phôn"
+    assert normalise_name("Y - Phôn", max_length=6).value == "Y-Phôn"
+
+
+@pytest.mark.parametrize("kind", [Kind.TEXT, Kind.MULTILINE, Kind.NAME, Kind.PHONE, Kind.DATE, Kind.CODE])
+def test_a_cell_over_excels_limit_is_refused_in_its_row(kind: Kind) -> None:
+    values = ["Nguyễn Văn An", "x" * 40_000, "Lê Thị Hà"]
+    column = normalise_column(kind, values, label="Ô")
+    assert by_column(kind, values, None) == cell_by_cell(kind, values, [None] * len(values))
+    assert (1 in column.errors) is (kind is not Kind.CODE)  # codes have no limit here (their own validators do)
