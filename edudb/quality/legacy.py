@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Encoding = Literal["tcvn3", "vni"]
 
@@ -279,11 +279,87 @@ def _unexplained(text: str, encoding: Encoding) -> int:
     return len(rest) - len(rest.encode("ascii", "ignore"))
 
 
+class _Reading(NamedTuple):
+    """One word read in one legacy encoding: what ``_guess`` needs of it (words repeat: kept per word)."""
+
+    changed: bool  # decoding changes the word
+    long: bool  # changed, and a letter run of two or more after decoding ("ñ" → "ủ" alone is too little)
+    after: bool  # changed, and Vietnamese after decoding
+    before: bool  # changed, and Vietnamese before
+    unexplained: int  # non-ASCII characters the encoding has no meaning for
+
+
+class _Profile(NamedTuple):
+    plain: bool  # ASCII or Vietnamese already
+    tcvn3: _Reading
+    vni: _Reading
+    vni_orphan: bool  # a VNI modifier no base letter took: the text is not VNI
+
+
+def _reading(word: str, decoded: str, encoding: Encoding) -> _Reading:
+    changed = decoded != word
+    return _Reading(
+        changed,
+        changed and any(len(run) > 1 for run in _LETTER_RUN.findall(decoded)),
+        changed and _is_vietnamese_word(decoded),
+        changed and _is_vietnamese_word(word),
+        _unexplained(word, encoding),
+    )
+
+
+@lru_cache(maxsize=65_536)
+def _profile(word: str) -> _Profile:
+    return _Profile(
+        word.isascii() or _is_vietnamese_word(word),
+        _reading(word, decode_tcvn3(word), "tcvn3"),
+        _reading(word, decode_vni(word), "vni"),
+        _VNI_ORPHAN.search(_VNI_PATTERN.sub("", word)) is not None,
+    )
+
+
+def _gain(readings: list[_Reading]) -> int:
+    """``_acceptable`` from the words' readings: how many more changed words read as Vietnamese, 0 unless clearly."""
+    changed = [reading for reading in readings if reading.changed]
+    if not any(reading.long for reading in changed):
+        return 0
+    after = sum(reading.after for reading in changed)
+    if after < len(changed) - (len(changed) // 4 if len(changed) >= 4 else 0):
+        return 0
+    return max(after - sum(reading.before for reading in changed), 0)
+
+
 @lru_cache(maxsize=8192)  # an import repeats the same names of places, schools and categories many times
 def _guess(text: str) -> tuple[str, Encoding | None]:
-    words = text.split()
+    # Decoding is word-local (a character at a time, or a base letter and its modifier) and keeps the white space, so
+    # every test below is an aggregate of what each word gives, looked at once per word (``_profile``): the same as
+    # decoding the whole text and comparing it word by word (``_guess_by_decoding``, kept as the reference).
+    profiles = list(map(_profile, text.split()))
     # Either decoding changes only words with a non-ASCII character; when each of them already reads as Vietnamese,
     # no conversion can make more of them Vietnamese: "Lê Minh Tâm" is settled without decoding anything.
+    if all(profile.plain for profile in profiles):
+        return text, None
+    scored: list[tuple[tuple[int, int], Encoding]] = []
+    gain = _gain([profile.tcvn3 for profile in profiles])
+    if gain:  # ties go to the encoding that leaves fewer characters unexplained
+        scored.append(((gain, -sum(profile.tcvn3.unexplained for profile in profiles)), "tcvn3"))
+    if not any(profile.vni_orphan for profile in profiles):
+        gain = _gain([profile.vni for profile in profiles])
+        if gain:
+            scored.append(((gain, -sum(profile.vni.unexplained for profile in profiles)), "vni"))
+    if not scored:
+        return text, None
+    if len(scored) == 2 and scored[0][0] == scored[1][0]:  # both equally good: leaving it alone is the safe answer
+        return text, None
+    encoding = max(scored)[1]
+    if encoding == "tcvn3":
+        decoded = decode_tcvn3(text)
+        return (decoded.upper(), encoding) if _caps(text) else (decoded, encoding)
+    return decode_vni(text), encoding
+
+
+def _guess_by_decoding(text: str) -> tuple[str, Encoding | None]:
+    """What ``_guess`` gives, computed on the whole text (the plain reading of the rules; tests compare the two)."""
+    words = text.split()
     if all(word.isascii() or _is_vietnamese_word(word) for word in words):
         return text, None
     candidates: list[tuple[Encoding, str]] = [("tcvn3", decode_tcvn3(text))]
@@ -305,6 +381,12 @@ def _guess(text: str) -> tuple[str, Encoding | None]:
     return decoded, encoding
 
 
+def is_vietnamese_word(word: str) -> bool:
+    """A white-space separated word reads as Vietnamese (answers kept): no stray symbol, every non-ASCII letter run
+    a syllable. A text all of whose words are ASCII or Vietnamese is one ``to_unicode`` leaves alone with no font."""
+    return _is_vietnamese_word(word)
+
+
 def foreign_words(words: Iterable[str]) -> set[str]:
     """The words, among these, that are neither ASCII nor Vietnamese (each looked at once; the answers are kept).
 
@@ -317,6 +399,7 @@ def foreign_words(words: Iterable[str]) -> set[str]:
 def clear_memo() -> None:
     """Forget the texts and words already examined."""
     _guess.cache_clear()
+    _profile.cache_clear()
     _is_vietnamese_word.cache_clear()
 
 

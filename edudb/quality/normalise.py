@@ -9,7 +9,9 @@ docs/normalisation.md.
 
 The Excel import normalises about a million cells per file, a column of a chunk of rows at a time
 (``normalise_column``): each distinct value is looked at once, C-level tests over the column's joined text point at
-the few cells that need the per-cell path, and the result is exactly what ``Normaliser.clean`` gives cell by cell.
+the few cells that need the per-cell path (name columns: each distinct word is judged once, and a cell made of words
+known to be clean, or known fixes, needs no per-cell call), and the result is exactly what ``Normaliser.clean`` gives
+cell by cell.
 Cell by cell, the common case (a value already clean) returns after a few C-level string checks, values met before
 are remembered (bounded memos), and every table and pattern is built once, here, at import.
 """
@@ -24,7 +26,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from itertools import compress, filterfalse, repeat
+from functools import reduce
+from itertools import chain, compress, filterfalse, repeat
 from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -234,7 +237,7 @@ _DATE_MEMO: _Memo[tuple[date, Reasons]] = _Memo()
 
 def clear_memos() -> None:
     """Forget every remembered result (a benchmark measuring a cold start, a test of the slow paths)."""
-    for memo in (_TEXT_MEMO, _NAME_MEMO, _DATE_MEMO):
+    for memo in (_TEXT_MEMO, _NAME_MEMO, _DATE_MEMO, _TEXT_WORDS, _NAME_WORDS):
         memo.clear()
     legacy.clear_memo()
 
@@ -1126,6 +1129,152 @@ def _text_column(
     return routed, fixed
 
 
+# --- The word path: TEXT and NAME columns with no legacy font -------------------------------------------------------
+# Names and addresses are made of a small vocabulary of words. A one-line cell of single-spaced words is cleaned by
+# the per-cell path word by word, except for three whole-cell decisions, each settled here by asking more of every
+# word: (1) the legacy decision (``legacy.to_unicode`` converts nothing when every word is ASCII, Vietnamese, or holds
+# a character no legacy byte gives — some word of the last kind makes the whole text Unicode, and none makes
+# ``legacy._guess`` settle it on its first test); (2) a name's capitals (``str.title`` and ``istitle`` restart after
+# each space, as they do at the start of a word, and a word with a cased letter that is not ``istitle`` makes the
+# whole text not ``istitle``); (3) white space (no empty word: no double, leading or trailing space). NFC
+# composition and the tone style are word-local: a space composes with nothing, and ``_retone`` stops at a non-letter.
+# So each distinct word is judged once (kept in a bounded cache: an import meets a few thousand), and a cell all of
+# whose words are plain is returned as it is; one whose words are all known fixes gets their join, with the reasons
+# the per-cell path would give in its order (NFC, tone, capitals); any other goes through the per-cell path.
+_NFC_FLAG, _TONE_FLAG, _SPACES_FLAG, _CAP_FLAG = 1, 2, 4, 8  # in the order the per-cell path gives the reasons
+_REASONS_OF_FLAGS: dict[int, Reasons] = {
+    flags: tuple(
+        reason
+        for flag, reason in (
+            (_NFC_FLAG, REASON_NFC),
+            (_TONE_FLAG, REASON_TONE),
+            (_SPACES_FLAG, REASON_SPACES),
+            (_CAP_FLAG, REASON_CAPITALISE),
+        )
+        if flags & flag
+    )
+    for flags in range(1, 16)
+}
+_REASONS_OF_FLAGS.update({_TONE_FLAG: _TONE_ONLY, _SPACES_FLAG: _SPACES_ONLY, _CAP_FLAG: _CAPITALISED})
+
+
+class _Word(NamedTuple):
+    """What the per-cell path makes of one word of a text or name (judged once, kept)."""
+
+    text: str  # after the text steps: composed (NFC), tone moved
+    titled: str  # name: its title(), which a name gets whole when one of its words lacks its capital
+    flags: int  # _NFC_FLAG, _TONE_FLAG, _CAP_FLAG (name: not istitle)
+    titled_safe: bool  # name: the titled word, too, cannot take part in a legacy conversion
+
+
+def _legacy_safe(word: str) -> bool:
+    """ASCII, Vietnamese, or with a character no legacy byte gives: see (1) above."""
+    return word.isascii() or _OUTSIDE_LEGACY(word) is not None or legacy.is_vietnamese_word(word)
+
+
+def _has_cased(word: str) -> bool:
+    """A character str.istitle() counts as cased (upper, lower or title case)."""
+    return any(ch.isupper() or ch.islower() or ch.istitle() for ch in word)
+
+
+def _judge_word(word: str, name: bool) -> _Word | None:
+    """The word's fate in a single-spaced one-line cell of such words, or None: the cell takes the per-cell path."""
+    if not word:  # a double, leading or trailing space: the per-cell path joins the other words with one space
+        return _NO_WORD
+    if not word.isprintable():
+        return None
+    flags = 0
+    composed = word
+    if not unicodedata.is_normalized("NFC", word):
+        composed = _compose(word)
+        flags = _NFC_FLAG
+    if not _legacy_safe(composed):
+        return None
+    text = composed
+    if _TONE_PREFILTER.search(composed):
+        text = _retone(composed)
+        if text is not composed:
+            flags |= _TONE_FLAG
+    if not name:
+        return _Word(text, text, flags, True)
+    if not text.isalpha():  # marks, digits: _shape_name looks at the whole name
+        return None
+    titled = text.title()
+    if not text.istitle():
+        if titled == text or not _has_cased(text):
+            return None
+        flags |= _CAP_FLAG
+    return _Word(text, titled, flags, _legacy_safe(titled))
+
+
+_NO_WORD = _Word("", "", _SPACES_FLAG, True)
+_WORDS_SIZE = 65_536
+_ROUTE_FLAG, _UNSAFE_TITLE_FLAG = 16, 32  # the cell takes the per-cell path; its titled form is not legacy-safe
+
+
+@dataclass(slots=True)
+class _Vocabulary:
+    """The words judged so far for one kind, as flags (OR-ed over a cell at C speed) and their fixed forms."""
+
+    flags: dict[str, int] = field(default_factory=dict)
+    text: dict[str, str] = field(default_factory=dict)
+    titled: dict[str, str] = field(default_factory=dict)
+    plain: set[str] = field(default_factory=set)  # the words a text keeps as they are
+
+    def learn(self, words: list[str], name: bool) -> None:
+        if len(self.flags) + len(words) > _WORDS_SIZE:
+            self.clear()
+        for word in words:
+            verdict = _judge_word(word, name)
+            if verdict is None:
+                self.flags[word] = _ROUTE_FLAG
+                continue
+            self.flags[word] = verdict.flags | (0 if verdict.titled_safe else _UNSAFE_TITLE_FLAG)
+            self.text[word] = verdict.text
+            self.titled[word] = verdict.titled
+            if not verdict.flags:
+                self.plain.add(word)
+
+    def clear(self) -> None:
+        for known in (self.flags, self.text, self.titled, self.plain):
+            known.clear()
+
+
+_TEXT_WORDS = _Vocabulary()
+_NAME_WORDS = _Vocabulary()
+
+
+def _word_column(strings: list[str], limit: int, name: bool) -> tuple[list[str], dict[str, tuple[str, Reasons]]]:
+    """``_text_column`` for a one-line TEXT or NAME column with no legacy font, judged word by word (see above)."""
+    known = _NAME_WORDS if name else _TEXT_WORDS
+    routed: list[str] = []
+    if max(map(len, strings)) > min(limit, HARD_LIMIT):
+        routed += [text for text in strings if len(text) > limit or len(text) > HARD_LIMIT]
+        strings = [text for text in strings if len(text) <= limit and len(text) <= HARD_LIMIT]
+    words_of = list(map(str.split, strings, repeat(" ")))
+    vocabulary = set(chain.from_iterable(words_of))
+    new = list(filterfalse(known.flags.__contains__, vocabulary))
+    if new:
+        known.learn(new if len(known.flags) + len(new) <= _WORDS_SIZE else list(vocabulary), name)
+    fixed: dict[str, tuple[str, Reasons]] = {}
+    is_plain = list(map(known.plain.issuperset, words_of))
+    if all(is_plain):
+        return routed, fixed
+    flags_of, text_of, titled_of = known.flags.__getitem__, known.text.__getitem__, known.titled.__getitem__
+    for text, words in compress(zip(strings, words_of, strict=True), map(operator.not_, is_plain)):
+        flags = reduce(operator.or_, map(flags_of, words))
+        if flags & _ROUTE_FLAG or (flags & _CAP_FLAG and flags & _UNSAFE_TITLE_FLAG):
+            routed.append(text)
+            continue
+        # filter: the empty words of extra spaces go; no other word is empty.
+        result = " ".join(filter(None, map(titled_of if flags & _CAP_FLAG else text_of, words)))
+        if not result or len(result) > limit:
+            routed.append(text)
+        else:
+            fixed[text] = (result, _REASONS_OF_FLAGS[flags & 15])
+    return routed, fixed
+
+
 # Per kind, a pattern matching at the separator before each cell that is not plainly clean.
 _PHONE_SUSPECT = re.compile(f"{_SEP}(?!{_MOBILE.pattern}{_SEP})[^{_SEP}]*")  # not a 10-digit mobile number
 _DATE_SUSPECT = re.compile(f"{_SEP}(?!{_DATE_SHAPE}{_SEP})[^{_SEP}]*")  # not dd/mm/yyyy
@@ -1249,10 +1398,13 @@ def normalise_column(
     if not strings:
         routed: list[Any] = []
     elif kind in _TEXT_KINDS:
-        routed, fixed = _text_column(strings, max_length or HARD_LIMIT, kind, font, fonts is not None)
+        if kind is Kind.NAME and fonts is None and (font is None or legacy.font_encoding(font)[0] is None):
+            routed, fixed = _word_column(strings, max_length or HARD_LIMIT, True)
+        else:
+            routed, fixed = _text_column(strings, max_length or HARD_LIMIT, kind, font, fonts is not None)
         for value, (result, reasons) in fixed.items():
             replaced[value] = result
-            marks[value] = _change(field, label, value, result, reasons, False)
+            marks[value] = _change(field, label, value, result, reasons, _is_minor(reasons))
     elif kind is Kind.PHONE:
         routed = _bad_cells(_PHONE_SUSPECT, strings)
     elif kind is Kind.CODE:

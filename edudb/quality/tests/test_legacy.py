@@ -346,3 +346,40 @@ def test_caps_means_a_word_of_two_capitals_and_no_small_ascii_letter(text: str, 
 
 def test_foreign_words_are_the_words_neither_ascii_nor_vietnamese() -> None:
     assert legacy.foreign_words(["Nguyễn", "Văn", "An", "V¨n", "Müller", "Hà", "NguyÔn"]) == {"V¨n", "Müller", "NguyÔn"}
+
+
+@st.composite
+def _mixed_legacy_text(draw: st.DrawFn) -> str:
+    """Words of every kind (Vietnamese, encoded in either font, upper case, ASCII, foreign, raw legacy bytes) and any
+    white space between them."""
+    words = draw(
+        st.lists(
+            st.one_of(
+                _syllables().flatmap(
+                    lambda word: st.sampled_from(
+                        [
+                            word,
+                            word.upper(),
+                            word.title(),
+                            encode_tcvn3(word),
+                            encode_vni(word),
+                            encode_vni(word.upper()),
+                        ]
+                    )
+                ),
+                st.sampled_from(["An", "VAN", "Müller", "Hôtel", "José", "ñ", "où", "Lâ", "LÂ", "¨", "x2"]),
+                st.text(alphabet=_LEGACY_ALPHABET, min_size=1, max_size=6),
+            ),
+            min_size=1,
+            max_size=6,
+        )
+    )
+    spaces = draw(st.lists(st.sampled_from([" ", " ", "  ", "\xa0", "\t"]), min_size=len(words), max_size=len(words)))
+    return "".join(space + word for space, word in zip(spaces, words, strict=True))[1:]
+
+
+@settings(max_examples=600, deadline=None)
+@given(_mixed_legacy_text())
+def test_the_guess_from_word_profiles_is_the_guess_from_decoding_the_whole_text(text: str) -> None:
+    legacy.clear_memo()
+    assert legacy._guess(text) == legacy._guess_by_decoding(text)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from edudb.quality import legacy
 from edudb.quality.normalise import (
+    REASON_CAPITALISE,
     REASON_TONE,
     CellChange,
     Change,
@@ -203,3 +204,79 @@ def test_a_cell_over_excels_limit_is_refused_in_its_row(kind: Kind) -> None:
     column = normalise_column(kind, values, label="Ô")
     assert by_column(kind, values, None) == cell_by_cell(kind, values, [None] * len(values))
     assert (1 in column.errors) is (kind is not Kind.CODE)  # codes have no limit here (their own validators do)
+
+
+# --- The word path of NAME columns: every cell built of words, each word in any of the forms people and fonts give ---
+WORDS = [
+    "Nguyễn", "Văn", "An", "Lê", "Hà", "Thị", "Thuỷ", "Thủy", "Hoà", "Hòa", "Khoẻ", "Quý", "Lâm", "Chloé", "José",
+    "Müller", "Hôtel", "Y", "Niê", "H'Hen", "Y-Phôn", "Đức", "Ngọc", "Mỹ", "Ánh", "Lâ", "Lõ", "Vò", "Vũ", "李", "ß",
+]  # fmt: skip
+
+
+def _word_forms(word: str) -> list[str]:
+    return [
+        word,
+        word.lower(),
+        word.upper(),
+        unicodedata.normalize("NFD", word),
+        legacy.encode_tcvn3(word),
+        legacy.encode_vni(word),
+    ]
+
+
+_WORDY = st.lists(st.sampled_from(WORDS).flatmap(lambda word: st.sampled_from(_word_forms(word))), max_size=4).flatmap(
+    lambda words: st.lists(
+        st.sampled_from([" ", " ", " ", "  "]), min_size=len(words) + 1, max_size=len(words) + 1
+    ).map(
+        lambda spaces: "".join(space + word for space, word in zip(spaces, [*words, ""], strict=True)).removeprefix(" ")
+    )
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from([Kind.NAME, Kind.TEXT]),
+    st.lists(_WORDY, max_size=25),
+    st.sampled_from([None, "Arial", ".VnTime"]),
+    st.sampled_from([None, 8, 120]),
+)
+def test_a_column_of_words_comes_out_exactly_as_cell_by_cell(
+    kind: Kind, values: list[str], font: str | None, max_length: int | None
+) -> None:
+    clear_memos()
+    fonts = [font] * len(values)
+    column = normalise_column(kind, values, label="Ô", field="f", font=font, max_length=max_length)
+    got = column.values, [(change.row, change.change) for change in column.changes], column.errors
+    assert got == cell_by_cell(kind, values, fonts, max_length=max_length)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["Lª Hµ", "Lê Hà", "NguyÔn V¨n Anh", "Nguyeãn Vaên Anh"],  # legacy cells next to the words they encode
+        ["LÂ", "Lâ", "LÂM", "lâm"],  # "Lâ" reads as TCVN3 "Lõ": capitalising "LÂ" converts it
+        ["John NguyÔn", "Peter Müller", "Hôtel", "Chloé Lê"],  # foreign words with a legacy one, or none
+        ["Nguyễn Văn An", unicodedata.normalize("NFD", "Nguyễn Văn An"), "nguyễn văn an"],  # NFD in one cell
+        ["Nguyễn  Văn An", " Nguyễn Văn An", "Nguyễn Văn An ", "  ", ""],  # spaces
+        ["Trần Thị Thuỷ", "trần thị thuỷ", "TRẦN THỊ THUỶ", unicodedata.normalize("NFD", " trần  thị thuỷ ")],
+        ["李 Văn", "李", "ß Văn", "Hà 2", "H'Hen Niê", "Y - Phôn", "Quý Hoà", "Chloé"],  # uncased, non-letters, marks
+    ],
+)
+@pytest.mark.parametrize("kind", [Kind.NAME, Kind.TEXT])
+def test_the_word_path_on_its_edge_cases(kind: Kind, values: list[str]) -> None:
+    for max_length in (None, 5):
+        clear_memos()
+        fonts: list[str | None] = [None] * (len(values) * 2)
+        assert by_column(kind, values * 2, None, max_length=max_length) == cell_by_cell(
+            kind, values * 2, fonts, max_length=max_length
+        )
+
+
+def test_the_words_judged_are_kept_across_chunks_and_forgotten_with_the_memos() -> None:
+    clear_memos()
+    first = normalise_column(Kind.NAME, ["Trần Thị Thuỷ", "lê văn an"], label="Ô")
+    again = normalise_column(Kind.NAME, ["Lê Thị Thuỷ", "trần văn an"], label="Ô")
+    assert first.values == ["Trần Thị Thủy", "Lê Văn An"] and again.values == ["Lê Thị Thủy", "Trần Văn An"]
+    assert [change.reasons for change in again.changes] == [(REASON_TONE,), (REASON_CAPITALISE,)]
+    clear_memos()
+    assert normalise_column(Kind.NAME, ["Lê Thị Thuỷ"], label="Ô").values == ["Lê Thị Thủy"]
