@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,8 +73,9 @@ RECORD_SELECT: dict[str, tuple[str, ...]] = {
 }
 
 
-def record_field_label(record: Any, name: str) -> str:
-    return str(record._meta.get_field(name).verbose_name).capitalize()
+def record_field_label(model: Any, name: str) -> str:
+    """A field's Vietnamese label as a message starts it ("Họ và tên")."""
+    return str(model._meta.get_field(name).verbose_name).capitalize()
 
 
 def record_label(target: str, record: Any) -> str:
@@ -217,10 +218,10 @@ def _tallies_for(
             .annotate(n=Count("pk"))
             .values_list("school_class_id", "n")
         )
-    consistent = CONSISTENT_FIELDS[target]
+    consistent = [(name, kind, record_field_label(model, name)) for name, kind in CONSISTENT_FIELDS[target]]
     queryset = records.select_related(*RECORD_SELECT[target]).order_by("pk")
     if target == Target.CLASS:
-        queryset = queryset.annotate(homeroom_unit_id=Max("homeroom_teacher__unit_id"))
+        queryset = queryset.annotate(homeroom_unit_id=F("homeroom_teacher__unit_id"))  # the class.homeroom rule
     for record in queryset.iterator(chunk_size=2000):
         tally = tallies[record.unit_id]
         problems = run_rules(record, rules, ctx)
@@ -232,12 +233,12 @@ def _tallies_for(
         severities = {p.severity for p in problems}
         tally.records_with_errors += Severity.ERROR in severities
         tally.records_with_warnings += Severity.WARNING in severities and Severity.ERROR not in severities
-        for name, kind in consistent:
+        for name, kind, field_label in consistent:
             value = getattr(record, name) or ""
             if not value:
                 continue
             tally.checked_values += 1
-            found = consistency_problem(value, kind, record_field_label(record, name))
+            found = consistency_problem(value, kind, field_label)
             if found:
                 why, fixable = found
                 tally.inconsistent_values += 1
