@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from edudb.core.models import Unit
 from edudb.quality.legacy import encode_tcvn3, encode_vni
-from edudb.registry.models import CodeKind, Guardian, RoomStock, StaffMember, Student
+from edudb.registry.models import CodeKind, Guardian, RoomStock, SchoolClass, StaffMember, Student
 from edudb.registry.services import claim_code, next_temporary_code
 
 LEGACY_SHARE = 0.004  # learners' names still in a legacy font
@@ -39,7 +39,9 @@ def add_blemishes(units: Iterable[Unit], *, rng: random.Random) -> dict[str, int
             spoiled = unicodedata.normalize("NFD", name)
             counts["nfd_names"] += 1
         Student.objects.filter(pk=pk).update(full_name=spoiled)
-    staff = list(StaffMember.objects.filter(unit_id__in=unit_ids).exclude(phone="").values_list("pk", "phone"))
+    staff = list(
+        StaffMember.objects.filter(unit_id__in=unit_ids).exclude(phone="").order_by("pk").values_list("pk", "phone")
+    )
     for pk, phone in rng.sample(staff, int(len(staff) * OLD_PHONE_SHARE)):
         if phone[:3] in OLD_PREFIX:
             StaffMember.objects.filter(pk=pk).update(phone=OLD_PREFIX[phone[:3]] + phone[3:])
@@ -53,21 +55,27 @@ def add_blemishes(units: Iterable[Unit], *, rng: random.Random) -> dict[str, int
 
 
 def _enrol_twice(unit_ids: list[int]) -> int:
-    """Two children whose old school never recorded their leaving: on the roll of two schools of the same level."""
+    """Two or three children whose old school never recorded their leaving: on the roll of a second school, in a
+    class of the same grade. Plain id-ordered reads: the demo's tables are fresh, without planner statistics."""
+    classes: dict[int, int] = dict(
+        SchoolClass.objects.filter(unit_id__in=unit_ids, grade=3, school_year__is_current=True)
+        .order_by("pk")
+        .values_list("unit_id", "pk")
+    )
+    pupils = list(
+        Student.objects.filter(unit_id__in=unit_ids, school_class__grade=3)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:200]
+    )
     made = 0
-    for student in Student.objects.filter(unit_id__in=unit_ids, school_class__grade=3).order_by("pk")[:200:97]:
-        other_school = (
-            Student.objects.filter(unit_id__in=unit_ids, school_class__grade=3)
-            .exclude(unit_id=student.unit_id)
-            .values_list("unit_id", "school_class_id")
-            .first()
-        )
-        if other_school is None:
+    for pk in pupils[::97]:
+        twin = Student.objects.get(pk=pk)
+        elsewhere = next(((unit, cls) for unit, cls in classes.items() if unit != twin.unit_id), None)
+        if elsewhere is None:
             break
-        mother = Guardian.objects.filter(student=student).first()
-        twin = Student.objects.get(pk=student.pk)
+        mother = Guardian.objects.filter(student_id=pk).order_by("pk").first()
         twin.pk = None
-        twin.unit_id, twin.school_class_id = other_school
+        twin.unit_id, twin.school_class_id = elsewhere
         twin.ministry_code = None
         twin.temporary_code = next_temporary_code()
         claim_code(CodeKind.STUDENT_TEMPORARY, twin.temporary_code)
