@@ -96,7 +96,7 @@ class Context:
         if item_id is None:
             return ""
         if not self.codes:
-            self.codes = dict(CodeItem.objects.values_list("pk", "code"))
+            self.codes = dict(CodeItem.objects.order_by().values_list("pk", "code"))
         return self.codes.get(item_id, "")
 
     def school_class(self, class_id: int | None) -> ClassInfo | None:
@@ -109,8 +109,10 @@ class Context:
     def load_classes(self, condition: Q) -> None:
         from edudb.registry.models import SchoolClass
 
-        rows = SchoolClass.objects.filter(condition).values_list(
-            "pk", "unit_id", "name", "grade", "age_group__code", "school_year__start_year"
+        rows = (
+            SchoolClass.objects.filter(condition)
+            .order_by()
+            .values_list("pk", "unit_id", "name", "grade", "age_group__code", "school_year__start_year")
         )
         for pk, unit_id, name, grade, age_group, start_year in rows:
             self.classes[pk] = ClassInfo(unit_id, name, grade, age_group or "", start_year)
@@ -438,7 +440,9 @@ def _class_homeroom(c: Any, ctx: Context) -> Iterator[Finding]:
     if teacher is None and c.homeroom_teacher_id:
         from edudb.registry.models import StaffMember
 
-        teacher = StaffMember.objects.filter(pk=c.homeroom_teacher_id).values_list("unit_id", flat=True).first()
+        teacher = (
+            StaffMember.objects.filter(pk=c.homeroom_teacher_id).order_by().values_list("unit_id", flat=True).first()
+        )
     if teacher is not None and teacher != c.unit_id:
         yield (
             "homeroom_teacher",
@@ -644,7 +648,8 @@ def _duplicate_child_on_save(student: Any) -> list[Problem]:
         )
         .exclude(unit_id=student.unit_id)
         .exclude(pk=student.pk)
-        .select_related("unit")[:1]
+        .select_related("unit")
+        .order_by("pk")[:1]
     )
     return [
         Problem(DUPLICATE_RULE, "full_name", _duplicate_message(o.full_name, o.birth_date, o.unit.name), severity)
@@ -669,7 +674,8 @@ def find_duplicate_children(unit_ids: Iterable[int] | None = None) -> dict[int, 
     active, severity = settings_by_rule()[DUPLICATE_RULE]
     if not active:
         return {}
-    roll = Student.objects.filter(status__code__in=PRESENT_STUDENT)
+    # No default ordering anywhere below: it would join the units to sort rows nobody reads in order.
+    roll = Student.objects.filter(status__code__in=PRESENT_STUDENT).order_by()
     wanted = None if unit_ids is None else set(unit_ids)
     if wanted is not None and len(wanted) <= FEW_UNITS:
         pairs = set(roll.filter(unit_id__in=wanted).values_list("name_key", "birth_date"))
@@ -691,8 +697,10 @@ def find_duplicate_children(unit_ids: Iterable[int] | None = None) -> dict[int, 
     parents: dict[int, set[str]] = {}
     ids = [s.pk for group in groups for s in group]
     for start in range(0, len(ids), 5000):
-        guardians = Guardian.objects.filter(student__in=ids[start : start + 5000]).values_list(
-            "student_id", "full_name"
+        guardians = (
+            Guardian.objects.filter(student__in=ids[start : start + 5000])
+            .order_by()
+            .values_list("student_id", "full_name")
         )
         for student_id, name in guardians:
             parents.setdefault(student_id, set()).add(search_key(name))
