@@ -25,6 +25,7 @@ from edudb.core.records import record_snapshot
 from edudb.core.scoping import Function
 from edudb.quality.codes import mask_personal_id, repair_code, validate_digits
 from edudb.quality.models import items_of
+from edudb.quality.normalise import NormaliseError, normalise_name
 from edudb.quality.text import clean_text, person_name, search_key
 from edudb.registry import enrolment, services
 from edudb.registry.api import CodeItemField
@@ -56,7 +57,10 @@ class GuardianSerializer(serializers.Serializer[dict[str, Any]]):
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
 
     def validate_full_name(self, value: str) -> str:
-        name = person_name(value)
+        try:  # the one normalisation layer, as the pages' guardian rows (legacy fonts, tone style, capitals)
+            name = normalise_name(value, label=_("Họ và tên")).value
+        except NormaliseError as exc:
+            raise serializers.ValidationError(exc.message) from exc
         if not any(ch.isalpha() for ch in name):
             raise serializers.ValidationError(_("Hãy ghi họ và tên của cha, mẹ hoặc người giám hộ."))
         return name

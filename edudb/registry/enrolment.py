@@ -22,6 +22,7 @@ from edudb.core.models import Unit
 from edudb.core.records import create_record, update_record
 from edudb.core.scoping import Function
 from edudb.quality.models import CodeItem, items_of
+from edudb.quality.normalise import NormaliseError, normalise_phone
 from edudb.registry import services
 from edudb.registry.journal import record_event, unscoped_waiting_learners
 from edudb.registry.models import CodeKind, Guardian, SchoolClass, Student, StudentEventKind
@@ -177,16 +178,12 @@ def clean_new_ministry_code(raw: object) -> str:
 
 
 def clean_phone(raw: str | None) -> str:
-    """A Vietnamese phone number as digits: '+84 912 345 678' → '0912345678'; '' when empty."""
-    text = (raw or "").strip()
-    if not text:
-        return ""
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if text.startswith("+84"):
-        digits = "0" + digits[2:]
-    if not 9 <= len(digits) <= 11 or not digits.startswith("0"):
-        raise ValidationError(_("Số điện thoại gồm 10 chữ số, bắt đầu bằng 0 (ví dụ 0912345678)."), code="phone")
-    return digits
+    """A Vietnamese phone number through the one normalisation layer: '+84 912 345 678' → '0912345678', the
+    pre-2018 prefixes renumbered; '' when empty."""
+    try:
+        return normalise_phone(raw or "")
+    except NormaliseError as exc:
+        raise ValidationError(exc.message, code="phone") from exc
 
 
 def _claim_temporary_code() -> str:
