@@ -27,6 +27,11 @@ $(VENV)/.dev: $(VENV)/.created requirements/dev.txt
 	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
 	touch $@ $(VENV)/.base
 
+# Benchmarks only: what the benchmarks compare against (django-import-export), never imported by the system.
+$(VENV)/.bench: $(VENV)/.dev requirements/bench.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements/bench.txt
+	touch $@
+
 # English UI strings; without GNU gettext the system still runs, in Vietnamese only.
 locale/en/LC_MESSAGES/django.mo: locale/en/LC_MESSAGES/django.po | $(VENV)/.base
 	@if command -v msgfmt >/dev/null 2>&1; then $(MANAGE) compilemessages --ignore=.venv -v 0; \
@@ -51,7 +56,7 @@ test: setup-dev
 lint: setup-dev
 	scripts/lint
 
-bench: setup-dev
+bench: setup-dev $(VENV)/.bench
 	$(PY) -m bench $(NAME)
 
 screenshots: setup-dev

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "edudb.quality",
     "edudb.reporting",
     "edudb.registry",
+    "edudb.exchange",
 ]
 
 MIDDLEWARE = [

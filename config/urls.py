@@ -5,6 +5,7 @@ urlpatterns = [
     path("accounts/", include("edudb.accounts.urls")),
     path("", include("edudb.registry.urls")),
     path("quality/", include("edudb.quality.urls")),
+    path("exchange/", include("edudb.exchange.urls")),
     path("api/v1/", include((("config.api"), "api"), namespace="api")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -252,6 +252,7 @@ def test_school_admin_issues_an_account_and_its_holder_signs_in(
             "Cơ sở vật chất",
             "Biến động",
             "Chất lượng dữ liệu",
+            "Nhập Excel",
             "API",
         ]
     )

@@ -8,6 +8,7 @@ writer's scope (a forged unit id, say).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -118,8 +119,36 @@ def update_record(record: Record, *, by: Any, function: str, expected_version: i
     return record
 
 
-def unscoped_history_of(record: models.Model, limit: int = 50) -> models.QuerySet[AuditEntry]:
-    """The audit entries about one record. Only called after the record itself came through the scoping door."""
-    return AuditEntry.objects.filter(object_type=record._meta.label_lower, object_id=str(record.pk)).order_by("-id")[
-        :limit
-    ]
+@dataclass(frozen=True)
+class ImportedChange:
+    """A change an Excel import made to a record, shown in its history beside the audit entries (the import itself
+    is one audit entry for the whole file; its field-level changes are kept per record)."""
+
+    at: Any
+    actor_username: str
+    action_label: str
+    changes: dict[str, Any]
+
+
+def unscoped_history_of(record: models.Model, limit: int = 50) -> list[Any]:
+    """The audit entries about one record, and the Excel imports that changed it, newest first. Only called after
+    the record itself came through the scoping door."""
+    from django.apps import apps
+
+    kind = record._meta.label_lower
+    entries: list[Any] = list(
+        AuditEntry.objects.filter(object_type=kind, object_id=str(record.pk)).order_by("-id")[:limit]
+    )
+    change_model = apps.get_model("exchange", "ImportChange")
+    imported = (
+        change_model.objects.filter(object_type=kind, object_id=record.pk)
+        .select_related("job", "job__account")
+        .order_by("-job__committed_at")[:limit]
+    )
+    for change in imported:
+        job = change.job
+        label = _("Nhập từ tệp %(file)s, dòng %(row)s") % {"file": job.file_name, "row": change.row}
+        who = job.account.username if job.account else ""
+        entries.append(ImportedChange(job.committed_at or job.created_at, who, label, change.changes))
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries[:limit]

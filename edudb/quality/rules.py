@@ -219,6 +219,9 @@ def _student_status_date(s: Any, ctx: Context) -> Iterator[Finding]:
         )
 
 
+_DATE_LABELS = (("enrolled_on", gettext_lazy("Ngày nhập học")), ("status_on", gettext_lazy("Ngày của trạng thái")))
+
+
 @rule(
     "student.dates_order",
     Target.STUDENT,
@@ -228,7 +231,7 @@ def _student_status_date(s: Any, ctx: Context) -> Iterator[Finding]:
 )
 def _student_dates_order(s: Any, ctx: Context) -> Iterator[Finding]:
     horizon = ctx.today + dt.timedelta(days=120)  # enrolment for the coming year is typed in the summer
-    for name, label in (("enrolled_on", _("Ngày nhập học")), ("status_on", _("Ngày của trạng thái"))):
+    for name, label in _DATE_LABELS:
         day = getattr(s, name)
         if not day:
             continue
@@ -303,9 +306,12 @@ def _phone_format(record: Any, ctx: Context, fields: Iterable[tuple[str, Any]]) 
             )
 
 
+_PHONE_LABEL = gettext_lazy("Điện thoại")
+
+
 @rule("student.phone", Target.STUDENT, Severity.WARNING, gettext_lazy("Số điện thoại đúng dạng"), ("phone",))
 def _student_phone(s: Any, ctx: Context) -> Iterator[Finding]:
-    yield from _phone_format(s, ctx, [("phone", _("Điện thoại"))])
+    yield from _phone_format(s, ctx, [("phone", _PHONE_LABEL)])
 
 
 # --- Staff ----------------------------------------------------------------------------------------------------------
