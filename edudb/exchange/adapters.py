@@ -286,7 +286,9 @@ class PersonAdapter(Adapter):
         for record in records:
             found[(record["unit_id"], record["name_key"], record["birth_date"])].append(record)
         for row in wanted:
-            matches = found.get((row.unit_id or 0, search_key(row.attrs["full_name"]), row.attrs["birth_date"]), [])
+            same = found.get((row.unit_id or 0, search_key(row.attrs["full_name"]), row.attrs["birth_date"]), [])
+            # A record whose code or personal ID differs from the row's is another child of the same name.
+            matches = [record for record in same if not self.conflicts(row, record)]
             if len(matches) > 1:
                 self.reject(
                     row,
@@ -298,11 +300,18 @@ class PersonAdapter(Adapter):
                     % {"count": len(matches)},
                 )
             elif matches:
-                record = matches[0]
-                if record.get("ministry_code") and row.attrs.get("ministry_code"):
-                    continue  # a different code: another person with the same name — a new record
+                record = dict(matches[0])
                 record.pop("name_key", None)
                 self.accept_match(row, record)
+
+    @staticmethod
+    def conflicts(row: Row, record: dict[str, Any]) -> bool:
+        """Whether the row's code or personal ID says it is not this record."""
+        for name in ("ministry_code", "personal_id"):
+            mine, theirs = row.attrs.get(name), record.get(name)
+            if mine and theirs and mine != theirs:
+                return True
+        return False
 
     def check_new_codes(self, rows: list[Row]) -> None:
         """A new row's Ministry code must never have been given (codes are never reused, R3.5)."""
@@ -917,3 +926,8 @@ def adapter_for(job: ImportJob, user: Any) -> Adapter:
         return ADAPTERS[job.layout](job, user)
     except KeyError as exc:
         raise ImportFailed(_("Chưa hỗ trợ nhập loại dữ liệu “%(layout)s”.") % {"layout": job.layout}) from exc
+
+
+from edudb.exchange.adapters_more import register  # noqa: E402 — results, rooms, school profiles
+
+register(ADAPTERS)

@@ -48,6 +48,8 @@ class Column:
     help: str | Promise = ""  # the instructions sheet's line for it
     example: str = ""
     width: int = 16
+    # A fixed list the template offers as a dropdown (values the import reads, never translated): "Học kỳ I", …
+    choices: tuple[str, ...] = ()
 
     @cached_property
     def keys(self) -> frozenset[str]:
@@ -459,4 +461,403 @@ CLASSES = Layout(
     ),
 )
 
-LAYOUTS: dict[str, Layout] = {layout.name: layout for layout in (STUDENTS, STAFF, CLASSES)}
+
+# --- learning results, facilities, school profiles -------------------------------------------------------------------
+
+TERM_CHOICES = ("Học kỳ I", "Học kỳ II", "Cả năm")
+STANDARD_CHOICES = ("Chưa đạt chuẩn", "Đạt chuẩn mức độ 1", "Đạt chuẩn mức độ 2")
+ACCREDITATION_CHOICES = ("Chưa kiểm định (chưa đạt)", "Cấp độ 1", "Cấp độ 2", "Cấp độ 3", "Cấp độ 4")
+
+SCHOOL_YEAR = Column(
+    "school_year",
+    _("Năm học"),
+    Kind.TEXT,
+    help=_("Không bắt buộc; nếu ghi, phải là năm học hiện tại (chỉ nhập được dữ liệu của năm học hiện tại)."),
+    example="2025-2026",
+    width=11,
+)
+
+RESULTS = Layout(
+    name="results",
+    title=_("Kết quả học tập"),
+    domain=Domain.STUDENTS,
+    keys=(("ministry_code", "term"), ("temporary_code", "term")),
+    notes=(
+        _(
+            "Mỗi dòng là kết quả của một học sinh trong một học kỳ (hoặc cả năm) của năm học hiện tại; học sinh được "
+            "nhận ra theo mã định danh hoặc mã tạm, cột họ tên chỉ để đối chiếu."
+        ),
+        _(
+            "Ô để trống giữ nguyên kết quả đã có trên hệ thống (không xóa); chỉ các ô có ghi mới được cập nhật. Các "
+            "mức đánh giá theo Thông tư 27/2020/TT-BGDĐT (lớp 1–5) và Thông tư 22/2021/TT-BGDĐT (lớp 6–12)."
+        ),
+    ),
+    columns=(
+        UNIT_CODE,
+        Column(
+            "ministry_code",
+            _("Mã định danh học sinh"),
+            Kind.CODE,
+            aliases=(
+                "Mã học sinh",
+                "Mã HS",
+                "Mã định danh",
+                "Mã định danh Bộ GD&ĐT",
+                "Mã định danh Bộ GD ĐT",
+                "Mã định danh Bộ GDĐT (trên CSDL ngành)",
+            ),
+            length=10,
+            help=_("10 chữ số do Bộ cấp; học sinh chưa có mã thì ghi mã tạm ở cột “Mã tạm”."),
+            example="3100012345",
+            width=14,
+        ),
+        Column(
+            "temporary_code",
+            _("Mã tạm"),
+            Kind.CODE,
+            aliases=("Mã tạm học sinh",),
+            max_length=20,
+            help=_("Mã tạm hệ thống đã cấp (TMP-…), với học sinh chưa có mã của Bộ."),
+            width=14,
+        ),
+        Column(
+            "full_name",
+            _("Họ và tên"),
+            Kind.NAME,
+            aliases=("Họ tên", "Họ tên học sinh", "Tên học sinh", "Họ và tên học sinh"),
+            max_length=120,
+            help=_("Để đối chiếu: họ tên phải là của học sinh mang mã trên dòng."),
+            example="Nguyễn Văn An",
+            width=24,
+        ),
+        Column(
+            "class_name",
+            _("Lớp"),
+            Kind.TEXT,
+            aliases=("Tên lớp", "Lớp học"),
+            max_length=30,
+            help=_("Lớp của học sinh trong năm học hiện tại; để trống là lớp hiện tại của học sinh."),
+            example="6A1",
+            width=8,
+        ),
+        SCHOOL_YEAR,
+        Column(
+            "term",
+            _("Học kỳ"),
+            Kind.TEXT,
+            aliases=("Học kì", "Kỳ", "Kì", "HK", "Kỳ đánh giá"),
+            required=True,
+            help=_("Cũng nhận 1, I, HK1 (học kỳ I); 2, II, HK2 (học kỳ II); 3, CN (cả năm)."),
+            example="Học kỳ I",
+            width=10,
+            choices=TERM_CHOICES,
+        ),
+        Column(
+            "academic",
+            _("Kết quả học tập"),
+            Kind.TEXT,
+            code_list="ket_qua_hoc_tap",
+            aliases=("Học tập", "KQHT", "Học lực", "Xếp loại học tập", "Mức đạt được học tập"),
+            example="Tốt",
+            width=14,
+        ),
+        Column(
+            "conduct",
+            _("Kết quả rèn luyện"),
+            Kind.TEXT,
+            code_list="ket_qua_ren_luyen",
+            aliases=("Rèn luyện", "KQRL", "Hạnh kiểm", "Xếp loại rèn luyện", "Phẩm chất, năng lực"),
+            example="Tốt",
+            width=14,
+        ),
+        Column(
+            "title",
+            _("Danh hiệu"),
+            Kind.TEXT,
+            code_list="danh_hieu_hoc_sinh",
+            aliases=("Danh hiệu học sinh", "Khen thưởng", "Danh hiệu thi đua"),
+            help=_("Chỉ ghi ở dòng “Cả năm”."),
+            width=16,
+        ),
+        Column(
+            "outcome",
+            _("Kết quả cuối năm"),
+            Kind.TEXT,
+            code_list="ket_qua_cuoi_nam",
+            aliases=("Kết quả lên lớp", "Lên lớp", "Kết quả xét lên lớp", "Được lên lớp"),
+            help=_("Chỉ ghi ở dòng “Cả năm”."),
+            width=16,
+        ),
+        Column(
+            "days_absent_excused",
+            _("Số buổi nghỉ có phép"),
+            Kind.TEXT,
+            aliases=("Nghỉ có phép", "Nghỉ CP", "Số ngày nghỉ có phép", "Số buổi nghỉ học có phép"),
+            help=_("Số nguyên từ 0 đến 200."),
+            example="2",
+            width=9,
+        ),
+        Column(
+            "days_absent_unexcused",
+            _("Số buổi nghỉ không phép"),
+            Kind.TEXT,
+            aliases=("Nghỉ không phép", "Nghỉ KP", "Số ngày nghỉ không phép", "Số buổi nghỉ học không phép"),
+            help=_("Số nguyên từ 0 đến 200."),
+            example="0",
+            width=9,
+        ),
+        Column(
+            "note",
+            _("Nhận xét"),
+            Kind.TEXT,
+            aliases=("Ghi chú", "Nhận xét của giáo viên chủ nhiệm", "Nhận xét của GVCN", "Nhận xét chung"),
+            max_length=500,
+            width=30,
+        ),
+    ),
+)
+
+
+def _room_columns() -> tuple[Column, ...]:
+    """The count and the area of each build quality, in the order of the Ministry's facilities statistics."""
+    qualities = (
+        ("solid", _("Số phòng kiên cố"), _("Diện tích kiên cố (m²)"), "kiên cố", "KC"),
+        ("semi", _("Số phòng bán kiên cố"), _("Diện tích bán kiên cố (m²)"), "bán kiên cố", "BKC"),
+        ("temporary", _("Số phòng tạm"), _("Diện tích tạm (m²)"), "tạm", "tạm"),
+        ("borrowed", _("Số phòng thuê mượn"), _("Diện tích thuê mượn (m²)"), "thuê mượn", "thuê mượn"),
+    )
+    columns: list[Column] = []
+    for quality, count, area, words, short in qualities:
+        columns.append(
+            Column(
+                f"count_{quality}",
+                count,
+                Kind.TEXT,
+                aliases=(f"Phòng {words}", f"Số phòng {short}", f"Số lượng phòng {words}"),
+                help=_("Số nguyên, không âm; để trống là 0."),
+                example="12" if quality == "solid" else "",
+                width=10,
+            )
+        )
+        columns.append(
+            Column(
+                f"area_{quality}",
+                area,
+                Kind.TEXT,
+                aliases=(f"Diện tích phòng {words}", f"DT {short}", f"Diện tích {short}", f"Tổng diện tích {words}"),
+                help=_(
+                    "Tổng diện tích (m²) các phòng này, không âm; số lẻ ghi dấu phẩy hoặc dấu chấm (45,5), làm tròn "
+                    "đến 1 chữ số thập phân; để trống là 0."
+                ),
+                example="648,5" if quality == "solid" else "",
+                width=11,
+            )
+        )
+    return tuple(columns)
+
+
+ROOMS = Layout(
+    name="rooms",
+    title=_("Cơ sở vật chất"),
+    domain=Domain.FACILITIES,
+    keys=(("site_code", "room_kind"),),
+    notes=(
+        _(
+            "Mỗi dòng là một loại phòng của một điểm trường trong năm học hiện tại: số phòng và tổng diện tích theo "
+            "chất lượng công trình (kiên cố, bán kiên cố, tạm, thuê mượn)."
+        ),
+    ),
+    columns=(
+        UNIT_CODE,
+        Column(
+            "site_code",
+            _("Mã điểm trường"),
+            Kind.CODE,
+            aliases=("Mã điểm",),
+            max_length=20,
+            help=_("Mã điểm trường như trên hệ thống; để trống là điểm trường chính."),
+            width=12,
+        ),
+        SCHOOL_YEAR,
+        Column(
+            "room_kind",
+            _("Loại phòng"),
+            Kind.TEXT,
+            code_list="loai_phong",
+            aliases=("Loại phòng, công trình", "Loại công trình", "Tên phòng", "Phòng"),
+            required=True,
+            example="Phòng học",
+            width=24,
+        ),
+        *_room_columns(),
+    ),
+)
+
+SCHOOLS = Layout(
+    name="schools",
+    title=_("Hồ sơ trường"),
+    domain=Domain.SCHOOLS,
+    keys=(("unit_code",),),
+    notes=(
+        _(
+            "Mỗi dòng là hồ sơ của một trường, nhận ra theo mã trường; trường chưa có hồ sơ thì hồ sơ được tạo. Ô "
+            "chữ, số để trống giữ nguyên thông tin đã có; cột có/không để trống là không."
+        ),
+    ),
+    columns=(
+        Column(
+            "unit_code",
+            _("Mã trường"),
+            Kind.CODE,
+            aliases=("Mã đơn vị", "Mã cơ sở giáo dục", "Mã CSGD", "Mã trường học", "Ma truong"),
+            required=True,
+            max_length=20,
+            help=_("Mã của trường trên hệ thống; mỗi trường một dòng."),
+            example="31000101",
+            width=11,
+        ),
+        Column(
+            "unit_name",
+            _("Tên trường"),
+            Kind.TEXT,
+            aliases=("Tên đơn vị", "Tên cơ sở giáo dục"),
+            max_length=255,
+            help=_("Chỉ để dễ đọc, không được ghi (tên trường sửa ở mục Đơn vị)."),
+            width=30,
+        ),
+        Column("ownership", _("Loại hình"), Kind.TEXT, code_list="loai_hinh_truong", example="Công lập", width=12),
+        Column("school_type", _("Loại trường"), Kind.TEXT, code_list="loai_truong", width=14),
+        Column(
+            "established_year",
+            _("Năm thành lập"),
+            Kind.TEXT,
+            aliases=("Năm thành lập trường",),
+            help=_("Năm 4 chữ số, ví dụ 1998."),
+            example="1998",
+            width=9,
+        ),
+        Column(
+            "establishment_decision",
+            _("Quyết định thành lập"),
+            Kind.TEXT,
+            aliases=("Số quyết định thành lập", "QĐ thành lập", "Số QĐ thành lập"),
+            max_length=120,
+            width=20,
+        ),
+        Column(
+            "street_address",
+            _("Địa chỉ"),
+            Kind.TEXT,
+            aliases=("Địa chỉ trường", "Địa chỉ (số nhà, đường, thôn/tổ)", "Số nhà, đường, thôn/tổ"),
+            max_length=255,
+            width=30,
+        ),
+        Column(
+            "phone",
+            _("Điện thoại"),
+            Kind.PHONE,
+            aliases=("Số điện thoại", "SĐT", "Điện thoại trường", "Điện thoại liên hệ"),
+            width=12,
+        ),
+        Column(
+            "email",
+            _("Thư điện tử"),
+            Kind.EMAIL,
+            aliases=("Email", "E-mail", "Địa chỉ email", "Thư điện tử của trường"),
+            max_length=254,
+            width=24,
+        ),
+        Column(
+            "website",
+            _("Trang thông tin điện tử"),
+            Kind.TEXT,
+            aliases=("Website", "Trang web", "Cổng thông tin điện tử", "Địa chỉ website"),
+            max_length=200,
+            help=_("Địa chỉ trang web, ví dụ https://c1levantam.haiphong.edu.vn."),
+            width=26,
+        ),
+        Column(
+            "principal_name",
+            _("Hiệu trưởng"),
+            Kind.NAME,
+            aliases=("Hiệu trưởng / giám đốc", "Họ tên hiệu trưởng", "Họ và tên hiệu trưởng", "Giám đốc"),
+            max_length=120,
+            width=22,
+        ),
+        Column(
+            "principal_phone",
+            _("Điện thoại hiệu trưởng"),
+            Kind.PHONE,
+            aliases=("SĐT hiệu trưởng", "Số điện thoại hiệu trưởng"),
+            width=12,
+        ),
+        Column(
+            "national_standard",
+            _("Chuẩn quốc gia"),
+            Kind.TEXT,
+            aliases=("Đạt chuẩn quốc gia", "Mức chuẩn quốc gia", "Trường chuẩn quốc gia", "Mức đạt chuẩn"),
+            help=_("Cũng nhận 0, 1, 2 hoặc “Mức 1”, “Mức 2”."),
+            width=18,
+            choices=STANDARD_CHOICES,
+        ),
+        Column(
+            "national_standard_year",
+            _("Năm công nhận chuẩn"),
+            Kind.TEXT,
+            aliases=("Năm đạt chuẩn", "Năm công nhận chuẩn quốc gia", "Năm công nhận"),
+            help=_("Năm 4 chữ số của quyết định công nhận; bắt buộc khi trường đạt chuẩn."),
+            width=9,
+        ),
+        Column(
+            "accreditation",
+            _("Kiểm định chất lượng"),
+            Kind.TEXT,
+            aliases=("Kiểm định", "Cấp độ kiểm định", "Kiểm định chất lượng giáo dục", "Mức kiểm định"),
+            help=_("Cũng nhận 0 đến 4 hoặc “Cấp 1” đến “Cấp 4”."),
+            width=18,
+            choices=ACCREDITATION_CHOICES,
+        ),
+        Column(
+            "two_sessions",
+            _("Dạy học 2 buổi/ngày"),
+            Kind.YES_NO,
+            aliases=("2 buổi/ngày", "Học 2 buổi/ngày", "Dạy 2 buổi/ngày"),
+            width=8,
+        ),
+        Column("semi_boarding", _("Có học sinh bán trú"), Kind.YES_NO, aliases=("Bán trú", "Có bán trú"), width=8),
+        Column("boarding", _("Có học sinh nội trú"), Kind.YES_NO, aliases=("Nội trú", "Có nội trú"), width=8),
+        Column("has_electricity", _("Có điện lưới"), Kind.YES_NO, aliases=("Điện lưới", "Điện lưới quốc gia"), width=8),
+        Column("has_clean_water", _("Có nước sạch"), Kind.YES_NO, aliases=("Nước sạch",), width=8),
+        Column(
+            "has_internet",
+            _("Có kết nối internet"),
+            Kind.YES_NO,
+            aliases=("Internet", "Kết nối internet", "Có internet"),
+            width=8,
+        ),
+        Column(
+            "separate_toilets",
+            _("Công trình vệ sinh riêng nam, nữ"),
+            Kind.YES_NO,
+            aliases=("Vệ sinh riêng", "Nhà vệ sinh riêng nam nữ", "Vệ sinh riêng nam, nữ"),
+            width=10,
+        ),
+        Column(
+            "inclusive_access",
+            _("Có lối đi cho người khuyết tật"),
+            Kind.YES_NO,
+            aliases=("Lối đi khuyết tật", "Lối đi cho người khuyết tật"),
+            width=10,
+        ),
+        Column("difficult_area", _("Thuộc vùng khó khăn"), Kind.YES_NO, aliases=("Vùng khó khăn",), width=8),
+        Column(
+            "island_area",
+            _("Thuộc xã đảo / đặc khu"),
+            Kind.YES_NO,
+            aliases=("Xã đảo", "Đặc khu", "Xã đảo, đặc khu"),
+            width=8,
+        ),
+    ),
+)
+
+LAYOUTS: dict[str, Layout] = {layout.name: layout for layout in (STUDENTS, STAFF, CLASSES, RESULTS, ROOMS, SCHOOLS)}

@@ -438,7 +438,7 @@ def preview(job: ImportJob, *, user: Any, progress: Progress | None = None) -> I
                     if first != row.number:
                         header, index = headers.get(key_field, (key_field, None))
                         message = _(
-                            "“%(header)s” %(value)s có ở cả dòng %(first)s và dòng %(row)s: mỗi người chỉ một dòng. "
+                            "“%(header)s” %(value)s có ở cả dòng %(first)s và dòng %(row)s: mỗi hồ sơ chỉ được một dòng. "
                             "Hãy xóa dòng trùng hoặc sửa lại cho đúng."
                         ) % {"header": header, "value": value, "first": first, "row": row.number}
                         row.errors.append(Problem(row.number, header, index, key_field, value, message))

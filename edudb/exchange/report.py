@@ -11,7 +11,7 @@ from typing import Any
 import xlsxwriter
 from django.utils.translation import gettext as _
 
-from edudb.exchange.cells import neutralise
+from edudb.exchange.exports import neutralise
 from edudb.exchange.models import ImportJob, ImportProblem
 
 MAX_REPORT_ROWS = 100_000

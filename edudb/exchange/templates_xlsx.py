@@ -6,7 +6,8 @@ One workbook per :class:`~edudb.exchange.layouts.Layout`:
   ``str(column.header)``; required headers in red with a note; the header row frozen and filtered. Every column is
   formatted as text (``@``) so Excel keeps "0123", "3100012345" and "05/09/2025" as typed (a class named "6/1" stays
   a class, not the 6th of January). Columns with a code list get a dropdown fed from a sheet of that list
-  (:func:`edudb.quality.codelists.write_code_list_sheet`); yes/no columns a "Có"/"Không" dropdown; for a school's
+  (:func:`edudb.quality.codelists.write_code_list_sheet`); yes/no columns a "Có"/"Không" dropdown; columns with a
+  fixed list (``Column.choices``: the term, the national standard) a dropdown of it; for a school's
   account, the students' class column a dropdown of the school's classes of the current school year. Every
   dropdown only warns (the import matches forgivingly), so a value outside the list can be kept.
 - **"Hướng dẫn"**: how to fill the template, one row per column (header, required or not, what to type, an
@@ -57,7 +58,14 @@ _MESSAGE_LIMIT = 255
 
 def _record_nouns() -> dict[str, str]:
     """What one row of each template is, for the instructions ("mỗi dòng là một học sinh")."""
-    return {"students": _("học sinh"), "staff": _("cán bộ, giáo viên, nhân viên"), "classes": _("lớp học")}
+    return {
+        "students": _("học sinh"),
+        "staff": _("cán bộ, giáo viên, nhân viên"),
+        "classes": _("lớp học"),
+        "results": _("kết quả học tập của một học sinh trong một học kỳ"),
+        "rooms": _("loại phòng của một điểm trường"),
+        "schools": _("trường (hồ sơ trường)"),
+    }
 
 
 def _descriptions() -> dict[str, str]:
@@ -73,6 +81,18 @@ def _descriptions() -> dict[str, str]:
         "classes": _(
             "Lớp học của năm học hiện tại: tên lớp, khối hoặc nhóm tuổi, điểm trường, giáo viên chủ nhiệm, "
             "lớp ghép, học 2 buổi/ngày, bán trú, lớp chuyên, ngoại ngữ."
+        ),
+        "results": _(
+            "Kết quả học tập theo học kỳ của năm học hiện tại (tệp của giáo viên chủ nhiệm): mã học sinh, lớp, học "
+            "kỳ, kết quả học tập, rèn luyện, danh hiệu, kết quả cuối năm, số buổi nghỉ, nhận xét."
+        ),
+        "rooms": _(
+            "Cơ sở vật chất của năm học hiện tại: mỗi loại phòng của mỗi điểm trường, số phòng và diện tích kiên cố, "
+            "bán kiên cố, tạm, thuê mượn."
+        ),
+        "schools": _(
+            "Hồ sơ trường (Sở, phòng nhập nhiều trường một lúc): năm và quyết định thành lập, địa chỉ, liên hệ, "
+            "hiệu trưởng, chuẩn quốc gia, kiểm định chất lượng, điều kiện điện, nước, internet, vệ sinh."
         ),
     }
 
@@ -289,6 +309,9 @@ def _write_source_sheets(workbook: Any, layout: Layout, user: Any, used: set[str
                 dropdowns[column.field] = _Dropdown(f"={where.names}", list_name, where.sheet, choose)
         elif column.kind == Kind.YES_NO:
             dropdowns[column.field] = _Dropdown(list(YES_NO_CHOICES))
+        elif column.choices:
+            choose = _("Chọn trong danh sách thả xuống: %(values)s.") % {"values": " / ".join(column.choices)}
+            dropdowns[column.field] = _Dropdown(list(column.choices), choose=choose)
     if layout.name == "students" and any(column.field == CLASS_FIELD for column in layout.columns):
         choices = class_choices(user)
         if choices is not None:

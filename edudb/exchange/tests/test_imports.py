@@ -426,3 +426,22 @@ def test_a_masked_personal_id_from_an_export_leaves_the_stored_one(cast: Cast, c
     job = run(cast, xlsx(rows))
     assert (job.rows_unchanged, job.rows_rejected) == (3, 0)
     assert Student.objects.get(full_name="Nguyễn Văn An").personal_id == "031215001234"
+
+
+def test_namesakes_with_other_codes_are_other_children(cast: Cast, class_1a: SchoolClass) -> None:
+    """Two pupils of the school share a name and a birth date; a row with a third code is a third child, and a row
+    without any code cannot tell which of the two it is."""
+    girl, studying = items_of("gioi_tinh").get(code="2"), items_of("trang_thai_hoc_sinh").get(code="01")
+    day = dt.date(year().start_year - 6, 3, 15)
+    for code in ("3100000101", "3100000102"):
+        Student.objects.create(
+            unit=cast.school_a1, full_name="Vũ Minh Linh", birth_date=day, ministry_code=code, gender=girl,
+            status=studying,
+        )  # fmt: skip
+    rows = [
+        ["3100000103", "Vũ Minh Linh", born(1), "Nữ", "Kinh", "1A", "", "", ""],
+        ["", "Vũ Minh Linh", born(1), "Nữ", "Kinh", "1A", "", "", ""],
+    ]
+    job = run(cast, xlsx(rows))
+    assert (job.rows_new, job.rows_rejected) == (1, 1)
+    assert "2 người cùng họ tên" in errors(job)[0].message and errors(job)[0].row == 3

@@ -224,6 +224,25 @@ def test_code_list_columns_have_a_forgiving_dropdown_fed_from_the_list(cast: Cas
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "field"), [("results", "term"), ("schools", "national_standard"), ("schools", "accreditation")]
+)
+def test_a_column_with_fixed_choices_has_a_dropdown_of_them(cast: Cast, name: str, field: str) -> None:
+    """The term ("Học kỳ I / Học kỳ II / Cả năm"), the national standard, the accreditation level: a forgiving
+    dropdown of the values the import reads, listed in the instructions too."""
+    layout = LAYOUTS[name]
+    column = layout.column(field)
+    assert column.choices
+    content = build_template(layout, user=cast.so_admin)
+    index = list(layout.columns).index(column)
+    validation = validations(content)[column_range(index)]
+    assert validation.get("type") == "list" and validation.get("errorStyle") == "warning"
+    assert validation.findtext("m:formula1", namespaces=NS) == '"' + ",".join(column.choices) + '"'
+    guide = next(row for row in rows_of(content, "Hướng dẫn") if len(row) > 5 and row[1] == str(column.header))
+    assert " / ".join(column.choices) in guide[3] and guide[5] == " / ".join(column.choices)
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("name", LAYOUT_NAMES)
 def test_instructions_list_every_column(cast: Cast, name: str) -> None:
     layout = LAYOUTS[name]
@@ -348,7 +367,14 @@ def test_templates_page_lists_every_layout(cast: Cast) -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("name", "filename"),
-    [("students", "mau-nhap-hoc-sinh.xlsx"), ("staff", "mau-nhap-doi-ngu.xlsx"), ("classes", "mau-nhap-lop-hoc.xlsx")],
+    [
+        ("students", "mau-nhap-hoc-sinh.xlsx"),
+        ("staff", "mau-nhap-doi-ngu.xlsx"),
+        ("classes", "mau-nhap-lop-hoc.xlsx"),
+        ("results", "mau-nhap-ket-qua-hoc-tap.xlsx"),
+        ("rooms", "mau-nhap-co-so-vat-chat.xlsx"),
+        ("schools", "mau-nhap-ho-so-truong.xlsx"),
+    ],
 )
 def test_download_is_an_attachment_with_an_ascii_name(cast: Cast, name: str, filename: str) -> None:
     response = signed_in(cast.school_a1_user).get(f"/exchange/templates/{name}.xlsx")

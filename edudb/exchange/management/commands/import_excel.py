@@ -111,10 +111,12 @@ class Command(BaseCommand):
         )
 
     def _progress(self, job: ImportJob, started: float, what: str) -> Any:
-        total = job.progress_total
+        known_total: list[int] = []
 
         def show(done: int) -> None:
-            known = total or done
+            if not known_total:  # the check finds the file's size once it opened it
+                known_total.append(ImportJob.objects.filter(pk=job.pk).values_list("progress_total", flat=True)[0])
+            known = max(known_total[0], done)
             percent = 100 * done // known if known else 100
             bar = "█" * (percent // 4) + "░" * (25 - percent // 4)
             sys.stdout.write(f"\r{what} {bar} {percent:3d}% {done:,} dòng ({time.monotonic() - started:.0f} giây)")
