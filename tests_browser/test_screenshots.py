@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from playwright.sync_api import Browser, Page, expect
+from django.test import override_settings
+from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from edudb.accounts.models import Account, AccountKind
 from edudb.core.models import Unit
@@ -26,6 +27,42 @@ pytestmark = [pytest.mark.browser, pytest.mark.screenshots]
 
 OUT = Path(settings.BASE_DIR) / "docs" / "screenshots"
 DEMO_PASSWORD = "HaiPhong@2026"
+
+
+def _ministry_file() -> bytes:
+    """A few learners of a demo school in the Ministry's layout, one of them with an impossible birth date."""
+    import xlsxwriter
+
+    from edudb.registry.models import SchoolClass
+
+    school_class = (
+        SchoolClass.objects.filter(school_year__is_current=True, grade=1).select_related("unit", "school_year").first()
+    )
+    assert school_class is not None
+    born = f"15/03/{school_class.school_year.start_year - 6}"
+    rows = [
+        ["Mã trường", "Họ tên", "Ngày sinh", "Giới tính", "Dân tộc", "Lớp", "SĐT liên hệ", "Họ tên mẹ"],
+        [
+            school_class.unit.code,
+            "nguyễn  thị AN",
+            born,
+            "Nữ",
+            "kinh",
+            school_class.name,
+            "+84 912 345 678",
+            "Lê Thị Hà",
+        ],
+        [school_class.unit.code, "Trần Văn Bình", born, "Nam", "Kinh", school_class.name, "0987654321", ""],
+        [school_class.unit.code, "Phạm Minh Châu", "31/02/2019", "Nữ", "Tày", school_class.name, "", ""],
+    ]
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    sheet = workbook.add_worksheet("HocSinh")
+    sheet.write_row(0, 0, ["DANH SÁCH HỌC SINH"])
+    for r, row in enumerate(rows, start=1):
+        sheet.write_row(r, 0, row)
+    workbook.close()
+    return buffer.getvalue()
 
 
 def demo_code(username: str, *, ahead: int = 0) -> str:
@@ -191,6 +228,19 @@ def test_screenshots_of_the_main_pages(
     saved.append(save(page, "31-code-lists"))
     site.goto(page, "/quality/rules/")
     saved.append(save(page, "32-quality-rules"))
+
+    # The Excel exchange: the templates, and the preview of a Ministry-layout file with one bad row.
+    site.goto(page, "/exchange/templates/")
+    saved.append(save(page, "33-import-templates"))
+    with override_settings(TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}):
+        site.goto(page, "/exchange/imports/")
+        page.get_by_label("Loại dữ liệu").select_option(label="Học sinh")
+        page.get_by_label("Tệp Excel").set_input_files(
+            files=FilePayload(name="C1-HocSinh.xlsx", mimeType="application/octet-stream", buffer=_ministry_file())
+        )
+        page.get_by_role("button", name="Tải lên và kiểm tra").click()
+        expect(page.locator(".qfigures")).to_contain_text("Bị từ chối")
+    saved.append(save(page, "34-import-preview"))
 
     site.goto(page, "/api/v1/docs/")
     expect(page.locator(".swagger-ui .info .title")).to_be_visible(timeout=15_000)
