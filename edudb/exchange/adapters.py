@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from abc import abstractmethod
 from collections import defaultdict
 from functools import cached_property, lru_cache
 from types import SimpleNamespace
@@ -153,8 +154,8 @@ class PersonAdapter(Adapter):
     def code_list_fields(self) -> set[str]:
         return {c.field for c in self.layout.columns if c.code_list and c.field != "policy_groups"}
 
-    def code_problem(self, code: str) -> str | None:
-        raise NotImplementedError
+    @abstractmethod
+    def code_problem(self, code: str) -> str | None: ...
 
     def file_keys(self, row: Row) -> list[tuple[str, str]]:
         return [(name, str(row.attrs[name])) for name in ("ministry_code", "personal_id") if row.attrs.get(name)]
@@ -328,8 +329,8 @@ class PersonAdapter(Adapter):
     def load_extras(self, rows: list[Row]) -> None:
         """What the comparison needs besides the record's own columns."""
 
-    def elsewhere_message(self, name: str) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def elsewhere_message(self, name: str) -> str: ...
 
     def reused_message(self, code: str) -> str:
         return _("Mã “%(code)s” đã từng được cấp cho một hồ sơ khác và không thể dùng lại: hãy kiểm tra lại mã.") % {

@@ -38,6 +38,7 @@ import decimal
 import io
 import logging
 import tempfile
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -743,15 +744,15 @@ def _yes_no(value: bool) -> str:
     return str(_("Có")) if value else str(_("Không"))
 
 
-class _Writer:
-    def header(self, columns: tuple[ExportColumn, ...]) -> None:
-        raise NotImplementedError
+class _Writer(ABC):
+    @abstractmethod
+    def header(self, columns: tuple[ExportColumn, ...]) -> None: ...
 
-    def row(self, columns: tuple[ExportColumn, ...], values: list[Any]) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def row(self, columns: tuple[ExportColumn, ...], values: list[Any]) -> None: ...
 
-    def close(self, info: list[tuple[str, Any]], rows: int) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def close(self, info: list[tuple[str, Any]], rows: int) -> None: ...
 
 
 class CsvWriter(_Writer):

@@ -20,11 +20,12 @@ Queries: a constant number per block of rows (lookups by key for the block), nev
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import time
+from abc import ABC, abstractmethod
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -50,7 +51,6 @@ from edudb.quality.codelists import CodeMatchers
 from edudb.quality.codes import repair_personal_id, validate_digits, validate_personal_id
 from edudb.quality.models import CodeItem
 from edudb.quality.normalise import Kind, normalise_column
-from edudb.quality.text import clean_text, search_key
 
 CHUNK_ROWS = 5000
 IMPORT_LOCK_CLASS = 7_310_051  # PostgreSQL advisory lock class of import commits (any constant of our own)
@@ -129,7 +129,7 @@ class Row:
     changes: dict[str, list[Any]] = field(default_factory=dict)
 
 
-class Adapter:
+class Adapter(ABC):
     """What one kind of record needs from the pipeline: its model, how rows become model values, how it is
     looked up, written and checked."""
 
@@ -171,7 +171,7 @@ class Adapter:
                 )
             )
 
-    def after_units(self) -> None:
+    def after_units(self) -> None:  # noqa: B027 — a hook: an adapter with nothing to load leaves it
         """Load what the checks look up for these schools (classes, …)."""
 
     # --- per-row conversion -----------------------------------------------------------------------------------------
@@ -191,19 +191,16 @@ class Adapter:
         row.errors.append(Problem(row.number, header, index, column.field, _shown(row.raw.get(column.field)), found))
         return None
 
-    def build(self, row: Row, headers: dict[str, tuple[str, int]]) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def build(self, row: Row, headers: dict[str, tuple[str, int]]) -> None: ...
 
     # --- lookups ----------------------------------------------------------------------------------------------------
 
-    def find_existing(self, rows: list[Row]) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def find_existing(self, rows: list[Row]) -> None: ...
 
-    def snapshot(self, record: Any) -> dict[str, Any]:
-        return {name: getattr(record, name) for name in self.compared_attrs()}
-
-    def compared_attrs(self) -> list[str]:
-        raise NotImplementedError
+    @abstractmethod
+    def compared_attrs(self) -> list[str]: ...
 
     def file_keys(self, row: Row) -> list[tuple[str, str]]:
         """(field, value) pairs no two rows of one file may share (a Ministry code, a personal ID)."""
@@ -213,14 +210,14 @@ class Adapter:
         """The field changes ``row`` makes to the record it matched."""
         return _diff(row.existing, row.attrs)
 
-    def check(self, row: Row, headers: dict[str, tuple[str, int]]) -> None:
+    def check(self, row: Row, headers: dict[str, tuple[str, int]]) -> None:  # noqa: B027 — a hook, as above
         """Cross-field checks of a row that passed the per-cell ones (the forms' blocking rules)."""
 
     # --- writing ----------------------------------------------------------------------------------------------------
 
+    @abstractmethod
     def write(self, new: list[dict[str, Any]], changed: list[dict[str, Any]]) -> dict[int, int]:
         """Insert ``new`` and update ``changed`` (staged rows); returns row number → record id of the new ones."""
-        raise NotImplementedError
 
     # --- shared helpers ---------------------------------------------------------------------------------------------
 
@@ -374,9 +371,9 @@ def preview(job: ImportJob, *, user: Any, progress: Progress | None = None) -> I
     ImportProblem.objects.filter(job=job).delete()
     path = job.file.path
     try:
-        inspected = safety.inspect_upload(_Path(path), job.file_name)
+        inspected = safety.inspect_upload(Path(path), job.file_name)
         adapter = adapter_for(job, user)
-        table = reading.open_table(_Path(path), inspected, adapter.layout)
+        table = reading.open_table(Path(path), inspected, adapter.layout)
     except (safety.UnsafeFile, reading.WrongTemplate, ImportFailed) as exc:
         return _fail(job, exc.message)
     try:
@@ -558,15 +555,6 @@ def _fail(job: ImportJob, message: str) -> ImportJob:
     job.stage = ""
     job.save()
     return job
-
-
-class _Path:
-    """``pathlib.Path`` without importing it at module level for mypy's sake (Django FieldFile paths are str)."""
-
-    def __new__(cls, path: str) -> Any:
-        from pathlib import Path
-
-        return Path(path)
 
 
 # --- the commit ----------------------------------------------------------------------------------------------------
@@ -758,13 +746,6 @@ def _record_changes(
     Inserter(ImportChange, ["job_id", "object_type", "object_id", "row", "action", "changes"]).insert(rows)
 
 
-def file_sha256(chunks: Iterable[bytes]) -> str:
-    digest = hashlib.sha256()
-    for chunk in chunks:
-        digest.update(chunk)
-    return digest.hexdigest()
-
-
 def personal_id_problem(value: object) -> str | None:
     """The Vietnamese message for a malformed personal ID, or None when it is well formed."""
     try:
@@ -780,7 +761,3 @@ def digits_problem(value: str, *, length: int, label: str) -> str | None:
     except ValidationError as exc:
         return " ".join(exc.messages)
     return None
-
-
-def name_key_of(name: str) -> str:
-    return search_key(clean_text(name))
