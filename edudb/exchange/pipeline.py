@@ -123,6 +123,7 @@ class Row:
     attrs: dict[str, Any] = field(default_factory=dict)  # model attname → value to store
     extras: dict[str, Any] = field(default_factory=dict)  # guardians, policy groups…
     errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # the Sở's rules of severity "warning": written anyway
     unit_id: int | None = None
     existing: dict[str, Any] | None = None
     action: str = RowAction.NEW
@@ -147,8 +148,8 @@ class Adapter(ABC):
         self.units_by_code: dict[str, Unit] = {}
         self.default_unit: Unit | None = None
         self.rule_context = rules.Context()
-        # The blocking rules: what refuses a row (warnings show in the quality work list after the import).
-        self.rules = [(rule, severity) for rule, severity in rules.rules_for(self.target) if severity == "error"]
+        # The Sở's active rules with the severity it chose: errors refuse the row, warnings are listed with it.
+        self.rules = rules.rules_for(self.target)
         self._code_cache: dict[tuple[str, object], CodeItem | str] = {}
         self.headers: dict[str, tuple[str, int]] = {}  # field → (the file's header, its column index)
 
@@ -279,13 +280,14 @@ class Adapter(ABC):
 
     def check_rules(self, row: Row, instance: Any, headers: dict[str, tuple[str, int]]) -> None:
         for problem in rules.run_rules(instance, self.rules, self.rule_context):
-            if problem.severity != "error":
-                continue
             name = self.rule_columns.get(problem.field, problem.field)
             header, index = headers.get(name, (str(self._label(problem.field)), None))
-            row.errors.append(
-                Problem(row.number, header, index, problem.field, _shown(row.raw.get(problem.field)), problem.message)
-            )
+            found = Problem(row.number, header, index, problem.field, _shown(row.raw.get(name)), problem.message)
+            if problem.severity == "error":
+                row.errors.append(found)
+            else:
+                found.severity = ImportProblem.Severity.WARNING
+                row.warnings.append(found)
 
     def _label(self, name: str) -> str:
         try:
@@ -382,6 +384,7 @@ def preview(job: ImportJob, *, user: Any, progress: Progress | None = None) -> I
         adapter.headers = headers
         adapter.load_units("unit_code" in headers)
         adapter.after_units()
+        adapter.rule_context.load_codes()  # up front: the rules look codes up whichever rows come
     except ImportFailed as exc:
         table.close()
         return _fail(job, exc.message)
@@ -450,7 +453,7 @@ def preview(job: ImportJob, *, user: Any, progress: Progress | None = None) -> I
                 counts[row.action] += 1
             ImportChunk.objects.create(job=job, number=chunk_number, rows=[_stage_row(row) for row in rows])
             chunk_number += 1
-            _insert_problems(job, [problem for row in rows for problem in row.errors] + notices)
+            _insert_problems(job, [problem for row in rows for problem in (*row.errors, *row.warnings)] + notices)
             done += len(rows)
             ImportJob.objects.filter(pk=job.pk).update(progress_done=done, progress_total=max(done, job.progress_total))
             if progress:

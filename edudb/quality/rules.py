@@ -95,9 +95,13 @@ class Context:
     def code(self, item_id: int | None) -> str:
         if item_id is None:
             return ""
+        self.load_codes()
+        return self.codes.get(item_id, "")
+
+    def load_codes(self) -> None:
+        """Every code list item's code, once (one query), for a run over many records."""
         if not self.codes:
             self.codes = dict(CodeItem.objects.order_by().values_list("pk", "code"))
-        return self.codes.get(item_id, "")
 
     def school_class(self, class_id: int | None) -> ClassInfo | None:
         if class_id is None:

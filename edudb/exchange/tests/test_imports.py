@@ -445,3 +445,14 @@ def test_namesakes_with_other_codes_are_other_children(cast: Cast, class_1a: Sch
     job = run(cast, xlsx(rows))
     assert (job.rows_new, job.rows_rejected) == (1, 1)
     assert "2 người cùng họ tên" in errors(job)[0].message and errors(job)[0].row == 3
+
+
+def test_warnings_of_the_rules_are_listed_and_the_row_still_written(cast: Cast, class_1a: SchoolClass) -> None:
+    """The personal ID of the first row says 2015, the row says the child was born in 2020: the Sở made that rule a
+    warning, so the row is listed with it and written."""
+    job = run(cast, xlsx(good_rows()))
+    warning = ImportProblem.objects.get(job=job, severity=ImportProblem.Severity.WARNING, row=2)
+    assert warning.column == "Số định danh cá nhân" and "năm sinh" in warning.message
+    assert job.rows_new == 3 and job.rows_rejected == 0
+    page = signed_in(cast.school_a1_user).get(reverse("exchange:import_detail", args=[job.pk]) + "?show=warning")
+    assert "Cảnh báo" in page.content.decode() and warning.message in page.content.decode()

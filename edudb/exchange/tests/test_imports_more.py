@@ -606,7 +606,8 @@ def _room_file(cast: Cast, n: int) -> tuple[bytes, str]:
     site = Site.objects.create(unit=cast.school_a1, code=f"Q{n}", name=f"Điểm {n}")
     kinds = list(items_of("loai_phong").order_by("order", "code")[:n])
     assert len(kinds) == n
-    rows = [[site.code, kind.name, "2", str(area_range(kind)[0] * 2), "", "", "", ""] for kind in kinds]
+    # Two rooms of an ordinary size for the kind (and at least 12 m² each): no rule has anything to say.
+    rows = [[site.code, kind.name, "2", str(max(area_range(kind)[0], 12) * 2), "", "", "", ""] for kind in kinds]
     return xlsx(rows, ROOM_HEADERS), "school_a1_admin"
 
 
