@@ -15,12 +15,7 @@ from edudb.core.models import Unit
 from edudb.exchange.adapters import ADAPTERS
 from edudb.exchange.layouts import LAYOUTS
 from edudb.exchange.models import ImportChunk, ImportJob, ImportMode, ImportState
-
-
-def max_upload_bytes() -> int:
-    from edudb.exchange.safety import max_upload_bytes as limit
-
-    return limit()
+from edudb.exchange.safety import max_upload_bytes
 
 
 def _check_writer(by: Any, unit: Unit, layout: str) -> None:
