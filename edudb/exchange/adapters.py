@@ -11,26 +11,28 @@ import datetime as dt
 import re
 from abc import abstractmethod
 from collections import defaultdict
-from functools import cached_property, lru_cache
+from functools import cached_property
 from types import SimpleNamespace
 from typing import Any, ClassVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from edudb.core.scoping import Function
-from edudb.exchange.bulk import Inserter, allocate_ids
+from edudb.exchange.bulk import Inserter
 from edudb.exchange.layouts import CLASSES, STAFF, STUDENTS
 from edudb.exchange.models import ImportJob
-from edudb.exchange.pipeline import Adapter, ImportFailed, Problem, Row, _diff, _shown, digits_problem
+from edudb.exchange.pipeline import Adapter, ImportFailed, Problem, Row, _diff, _shown, compact, digits_problem
 from edudb.exchange.pipeline import personal_id_problem as _pid_problem
 from edudb.quality import rules
 from edudb.quality.codes import repair_personal_id
 from edudb.quality.models import Target, items_of
 from edudb.quality.text import clean_text, search_key
-from edudb.registry.enrolment import duplicate_personal_id_message
+from edudb.registry import services
+from edudb.registry.enrolment import _guardians_text, duplicate_personal_id_message
 from edudb.registry.models import (
     CodeKind,
     Guardian,
@@ -56,16 +58,6 @@ RELATIONS = (
 GUARDIAN_PARTS = ("name", "birth_year", "occupation", "phone")
 GUARDIAN_COLUMNS = ("full_name", "birth_year", "occupation", "phone")
 GUARDIAN_FIELDS = ("relation", *GUARDIAN_COLUMNS)
-
-
-@lru_cache(maxsize=65536)
-def _compact(text: str) -> str:
-    return search_key(text).replace(" ", "").replace("-", "")
-
-
-def compact(name: object) -> str:
-    """A class or code compared without case, accents or spaces: '6 a1' = '6A1'."""
-    return _compact(str(name))
 
 
 def _date(value: Any) -> dt.date | None:
@@ -354,63 +346,13 @@ class PersonAdapter(Adapter):
         values.update(self.merged(row))
         return SimpleNamespace(**values)
 
-    @cached_property
-    def attnames(self) -> list[str]:
-        return [f.attname for f in self.model._meta.concrete_fields]
-
     def check(self, row: Row, headers: Headers) -> None:
         self.check_rules(row, self.instance(row), headers)
 
     # --- writing helpers ---------------------------------------------------------------------------------------------
 
-    def insert_records(self, new: list[dict[str, Any]], now: dt.datetime, fill: Any = None) -> list[int]:
-        """Insert the new rows' records in one go; ``fill(values, staged)`` completes each row's values. Returns
-        their ids, in order."""
-        columns = [f.attname for f in self.model._meta.concrete_fields]
-        inserter = Inserter(self.model, columns)
-        defaults = inserter.defaults()
-        ids = allocate_ids(self.model, len(new))
-        dates = set(self.date_attrs())
-        by_id = self.user.pk if getattr(self.user, "is_authenticated", False) else None
-        rows = []
-        for pk, staged in zip(ids, new, strict=True):
-            values = dict(defaults)
-            for name, value in staged["d"].items():
-                values[name] = dt.date.fromisoformat(value) if name in dates and value else value
-            values.update(id=pk, unit_id=staged["u"], version=1, created_at=now, updated_at=now, updated_by_id=by_id)
-            if "full_name" in values:
-                values["name_key"] = search_key(values["full_name"])
-            if fill is not None:
-                fill(values, staged)
-            rows.append([values[name] for name in columns])
-        inserter.insert(rows)
-        return ids
-
-    def date_attrs(self) -> list[str]:
-        return [f.attname for f in self.model._meta.concrete_fields if isinstance(f, models.DateField)]
-
-    def update_changed(self, changed: list[dict[str, Any]], now: dt.datetime) -> None:
-        """Apply each changed row's changes, grouped by the set of fields it changes (one UPDATE per batch)."""
-        groups: dict[tuple[str, ...], list[Any]] = defaultdict(list)
-        dates = set(self.date_attrs())
-        by = self.user if getattr(self.user, "is_authenticated", False) else None
-        for staged in changed:
-            names = tuple(sorted(name for name in staged["c"] if name in staged["d"]))
-            record = self.model(pk=staged["id"])
-            for name in names:
-                value = staged["d"][name]
-                setattr(record, name, dt.date.fromisoformat(value) if name in dates and value else value)
-            if "full_name" in names:
-                record.name_key = search_key(record.full_name)  # type: ignore[attr-defined]
-            record.version = staged["v"] + 1  # type: ignore[attr-defined]
-            record.updated_at = now  # type: ignore[attr-defined]
-            record.updated_by = by  # type: ignore[attr-defined]
-            groups[names].append(record)
-        for names, records in groups.items():
-            extra = ("name_key",) if "full_name" in names else ()
-            self.model._default_manager.bulk_update(
-                records, [*names, *extra, "version", "updated_at", "updated_by"], batch_size=500
-            )
+    def derived(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {"name_key": search_key(values["full_name"])} if "full_name" in values else {}
 
     def claim_codes(self, codes: list[str], kind: str) -> None:
         """Record the codes as given (never to be reused); a code claimed meanwhile fails the whole commit."""
@@ -615,11 +557,10 @@ class StudentAdapter(PersonAdapter):
             values["enrolled_on"] = values.get("enrolled_on") or today
             new_rows.append(values)
 
-        ids = self.insert_records(new, now, fill)
-        created = {staged["r"]: pk for staged, pk in zip(new, ids, strict=True)}
+        created = self.insert_records(new, now, fill)
         years: dict[dt.date, tuple[SchoolYear, int]] = {}
         grades = {pk: grade for (pk, grade) in self.classes.values()}
-        by_id = self.user.pk if getattr(self.user, "is_authenticated", False) else None
+        by_id = self.by.pk if self.by else None
         note = _("Nhập từ Excel")
         events = []
         for values in new_rows:
@@ -688,17 +629,6 @@ def _guardian_key(guardian: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
-def _guardians_text(rows: list[dict[str, Any]]) -> str:
-    labels = dict(Guardian.Relation.choices)
-    parts = []
-    for row in rows:
-        details = ", ".join(str(row[name]) for name in ("birth_year", "occupation", "phone") if row.get(name))
-        parts.append(
-            f"{labels.get(row['relation'], row['relation'])}: {row['full_name']}" + (f" ({details})" if details else "")
-        )
-    return "; ".join(parts)
-
-
 def _temporary_codes(count: int) -> list[str]:
     """``count`` fresh temporary codes in a row (TMP-00001235, …), claimed by the caller in the same transaction."""
     if not count:
@@ -730,10 +660,10 @@ class StaffAdapter(PersonAdapter):
     date_fields = ("birth_date", "joined_on")
 
     def code_problem(self, code: str) -> str | None:
-        if len(code) > 20 or not (code.isascii() and code.isalnum()):
-            return _("Mã cán bộ gồm chữ và số (chữ cái không dấu), không quá 20 ký tự (đang là “%(code)s”).") % {
-                "code": code
-            }
+        try:  # the staff code's format, as the forms check it
+            services.clean_ministry_code(CodeKind.STAFF, code)
+        except ValidationError as exc:
+            return " ".join(exc.messages)
         return None
 
     def build(self, row: Row, headers: Headers) -> None:
@@ -764,9 +694,9 @@ class StaffAdapter(PersonAdapter):
             values["ministry_code"] = values.get("ministry_code") or None
             values["work_status_id"] = values.get("work_status_id") or working_id
 
-        ids = self.insert_records(new, now, fill)
+        created = self.insert_records(new, now, fill)
         self.update_changed(changed, now)
-        return {staged["r"]: pk for staged, pk in zip(new, ids, strict=True)}
+        return created
 
     def check(self, row: Row, headers: Headers) -> None:
         if row.existing is None and "staff_type_id" not in row.attrs:
@@ -892,31 +822,14 @@ class ClassAdapter(Adapter):
 
     def write(self, new: list[dict[str, Any]], changed: list[dict[str, Any]]) -> dict[int, int]:
         now = timezone.now()
-        by = self.user if getattr(self.user, "is_authenticated", False) else None
         year = self.year or current_year()
-        records = [
-            SchoolClass(
-                unit_id=staged["u"],
-                school_year=year,
-                version=1,
-                updated_by=by,
-                created_at=now,
-                updated_at=now,
-                **staged["d"],
-            )
-            for staged in new
-        ]
-        SchoolClass.objects.bulk_create(records, batch_size=2000)
-        groups: dict[tuple[str, ...], list[SchoolClass]] = defaultdict(list)
-        for staged in changed:
-            names = tuple(sorted(name for name in staged["c"] if name in staged["d"]))
-            record = SchoolClass(pk=staged["id"], version=staged["v"] + 1, updated_at=now, updated_by=by)
-            for name in names:
-                setattr(record, name, staged["d"][name])
-            groups[names].append(record)
-        for names, group in groups.items():
-            SchoolClass.objects.bulk_update(group, [*names, "version", "updated_at", "updated_by"], batch_size=500)
-        return {staged["r"]: record.pk for staged, record in zip(new, records, strict=True)}
+
+        def fill(values: dict[str, Any], staged: dict[str, Any]) -> None:
+            values["school_year_id"] = year.pk
+
+        created = self.insert_records(new, now, fill)
+        self.update_changed(changed, now)
+        return created
 
 
 ADAPTERS: dict[str, type[Adapter]] = {"students": StudentAdapter, "staff": StaffAdapter, "classes": ClassAdapter}

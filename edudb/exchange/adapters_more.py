@@ -19,12 +19,8 @@ the adapters (see :func:`register`).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections import defaultdict
-from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any, ClassVar
 
@@ -36,7 +32,6 @@ from django.utils.translation import gettext as _
 
 from edudb.core.models import Category, Unit
 from edudb.core.scoping import scope_for
-from edudb.exchange.bulk import Inserter, allocate_ids
 from edudb.exchange.layouts import (
     ACCREDITATION_CHOICES,
     RESULTS,
@@ -46,7 +41,7 @@ from edudb.exchange.layouts import (
     TERM_CHOICES,
 )
 from edudb.exchange.models import ImportJob
-from edudb.exchange.pipeline import Adapter, ImportFailed, Problem, Row, _shown, digits_problem
+from edudb.exchange.pipeline import Adapter, ImportFailed, Problem, Row, _shown, compact, digits_problem
 from edudb.quality.models import CodeItem, Target
 from edudb.quality.text import search_key
 from edudb.registry.forms_facilities import QUALITY_WORDS, room_problems
@@ -77,18 +72,8 @@ MAX_AREA = Decimal("99999999.9")  # the column's 9 digits with one decimal
 MAX_NUMBER_TEXT = 20
 
 
-@lru_cache(maxsize=65536)
-def _compact(text: str) -> str:
-    """A class, site code or name compared without case, accents or spaces: '6 a1' = '6A1'."""
-    return search_key(text).replace(" ", "").replace("-", "")
-
-
 def _fold(text: object) -> str:
     return _NOT_WORD.sub(" ", search_key(str(text))).strip()
-
-
-def _by(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
 
 
 # --- reading numbers, terms, years and levels -------------------------------------------------------------------------
@@ -190,7 +175,6 @@ class _ScopedAdapter(Adapter):
     """Schools in the writer's scope for this kind of data, and the bulk writing the three adapters share."""
 
     units_optional: ClassVar[bool] = False  # rows may take their school from the record they name (results)
-    decimal_attrs: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, job: ImportJob, user: Any) -> None:
         super().__init__(job, user)
@@ -271,64 +255,12 @@ class _ScopedAdapter(Adapter):
         {"id", "version", "created_at", "updated_at", "updated_by_id", "unit_id", "school_year_id"}
     )
 
-    @property
-    def attnames(self) -> list[str]:
-        return [field.attname for field in self.model._meta.concrete_fields]
-
-    def stored(self, name: str, value: Any) -> Any:
-        """A staged (JSON) value as the database takes it."""
-        if name in self.decimal_attrs and value is not None:
-            return Decimal(str(value))
-        return value
-
     def merged(self, row: Row) -> dict[str, Any]:
         """The record as it would be saved: the model's defaults, the stored record, the row's values."""
         values = {field.attname: field.get_default() for field in self.model._meta.concrete_fields}
         values.update(row.existing or {})
         values.update(row.attrs)
         return values
-
-    # --- writing ----------------------------------------------------------------------------------------------------
-
-    def insert_new(
-        self, new: list[dict[str, Any]], now: dt.datetime, fill: Callable[[dict[str, Any], dict[str, Any]], None]
-    ) -> dict[int, int]:
-        """Insert the new rows' records in one go (ids taken up front); ``fill(values, staged)`` adds what the row
-        does not carry (its school, the school year). Returns row number → new id."""
-        columns = self.attnames
-        inserter = Inserter(self.model, columns)
-        defaults = inserter.defaults()
-        ids = allocate_ids(self.model, len(new))
-        by = _by(self.user)
-        rows = []
-        for pk, staged in zip(ids, new, strict=True):
-            values = dict(defaults)
-            for name, value in staged["d"].items():
-                values[name] = self.stored(name, value)
-            values.update(id=pk, version=1, created_at=now, updated_at=now, updated_by_id=by.pk if by else None)
-            fill(values, staged)
-            rows.append([values[name] for name in columns])
-        inserter.insert(rows)
-        return {staged["r"]: pk for staged, pk in zip(new, ids, strict=True)}
-
-    def update_changed(self, changed: list[dict[str, Any]], now: dt.datetime) -> None:
-        """Apply each changed row's changes, grouped by the fields it changes (one UPDATE per batch), each record's
-        version bumped."""
-        groups: dict[tuple[str, ...], list[Any]] = defaultdict(list)
-        by = _by(self.user)
-        for staged in changed:
-            names = tuple(sorted(name for name in staged["c"] if name in staged["d"]))
-            record = self.model(pk=staged["id"])
-            for name in names:
-                setattr(record, name, self.stored(name, staged["d"][name]))
-            record.version = staged["v"] + 1  # type: ignore[attr-defined]
-            record.updated_at = now  # type: ignore[attr-defined]
-            record.updated_by = by  # type: ignore[attr-defined]
-            groups[names].append(record)
-        for names, records in groups.items():
-            self.model._default_manager.bulk_update(
-                records, [*names, "version", "updated_at", "updated_by"], batch_size=500
-            )
 
 
 # --- learning results --------------------------------------------------------------------------------------------------
@@ -373,7 +305,7 @@ class ResultAdapter(_ScopedAdapter):
             .values_list("pk", "unit_id", "name", "grade")
         )
         for pk, unit_id, name, grade in rows:
-            self.classes[(unit_id, _compact(name))] = (pk, grade, name)
+            self.classes[(unit_id, compact(name))] = (pk, grade, name)
             self.class_by_pk[pk] = (unit_id, grade, name)
         lists = [str(self.layout.column(name).code_list) for name in RESULT_CODE_FIELDS]
         self.items = {item.pk: item for item in CodeItem.objects.filter(code_list__code__in=lists)}
@@ -586,7 +518,7 @@ class ResultAdapter(_ScopedAdapter):
             )
             return None
         given = row.values.get("full_name")
-        if given and _compact(str(given)) != _compact(student["full_name"]):
+        if given and compact(str(given)) != compact(student["full_name"]):
             self.problem(
                 row,
                 name,
@@ -603,7 +535,7 @@ class ResultAdapter(_ScopedAdapter):
         """The class the row's result is recorded with: the one named, or the student's class this year."""
         name = row.values.get("class_name")
         if name not in (None, ""):
-            found = self.classes.get((student["unit_id"], _compact(str(name))))
+            found = self.classes.get((student["unit_id"], compact(str(name))))
             if found is None:
                 self.problem(
                     row,
@@ -675,7 +607,7 @@ class ResultAdapter(_ScopedAdapter):
         def fill(values: dict[str, Any], staged: dict[str, Any]) -> None:
             values["school_year_id"] = year.pk
 
-        created = self.insert_new(new, now, fill)
+        created = self.insert_records(new, now, fill)
         self.update_changed(changed, now)
         return created
 
@@ -694,7 +626,6 @@ class RoomAdapter(_ScopedAdapter):
     function = RoomStock.write_function
     target = Target.ROOM
     object_type = "registry.roomstock"
-    decimal_attrs = frozenset(AREA_FIELDS)
 
     def __init__(self, job: ImportJob, user: Any) -> None:
         super().__init__(job, user)
@@ -714,7 +645,7 @@ class RoomAdapter(_ScopedAdapter):
             .values_list("pk", "unit_id", "code", "is_main")
         )
         for pk, unit_id, code, is_main in sites:
-            self.sites[(unit_id, _compact(code))] = pk
+            self.sites[(unit_id, compact(code))] = pk
             self.site_codes[pk] = code
             if is_main:
                 self.main_sites[unit_id] = pk
@@ -726,7 +657,7 @@ class RoomAdapter(_ScopedAdapter):
         if row.unit_id is not None:
             code = values.get("site_code")
             if code not in (None, ""):
-                site = self.sites.get((row.unit_id, _compact(str(code))))
+                site = self.sites.get((row.unit_id, compact(str(code))))
                 if site is None:
                     self.problem(
                         row,
@@ -854,7 +785,7 @@ class RoomAdapter(_ScopedAdapter):
             values["unit_id"] = staged["u"]
             values["school_year_id"] = year.pk
 
-        created = self.insert_new(new, now, fill)
+        created = self.insert_records(new, now, fill)
         self.update_changed(changed, now)
         return created
 
@@ -996,7 +927,7 @@ class SchoolAdapter(_ScopedAdapter):
         def fill(values: dict[str, Any], staged: dict[str, Any]) -> None:
             values["unit_id"] = staged["u"]
 
-        created = self.insert_new(new, now, fill)
+        created = self.insert_records(new, now, fill)
         self.update_changed(changed, now)
         return created
 

@@ -25,6 +25,8 @@ from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -35,7 +37,7 @@ from django.utils.translation import gettext as _
 
 from edudb.core import audit
 from edudb.core.models import Category, Unit
-from edudb.exchange.bulk import Inserter
+from edudb.exchange.bulk import Inserter, allocate_ids
 from edudb.exchange.layouts import Column, Layout
 from edudb.exchange.models import (
     ImportChange,
@@ -51,11 +53,22 @@ from edudb.quality.codelists import CodeMatchers
 from edudb.quality.codes import repair_personal_id, validate_digits, validate_personal_id
 from edudb.quality.models import CodeItem
 from edudb.quality.normalise import Kind, normalise_column
+from edudb.quality.text import search_key
 
 CHUNK_ROWS = 5000
 IMPORT_LOCK_CLASS = 7_310_051  # PostgreSQL advisory lock class of import commits (any constant of our own)
 MAX_STORED_VALUE = 250
 Progress = Callable[[int], None]
+
+
+@lru_cache(maxsize=65536)
+def _compact(text: str) -> str:
+    return search_key(text).replace(" ", "").replace("-", "")
+
+
+def compact(name: object) -> str:
+    """A class, site or staff code compared without case, accents or spaces: '6 a1' = '6A1'."""
+    return _compact(str(name))
 
 
 class ImportFailed(Exception):
@@ -100,9 +113,7 @@ def _shown(value: object) -> str:
     """A cell's value as the user typed it, for a message."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, dt.datetime):
-        return f"{value:%d/%m/%Y}"
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date):  # a datetime too
         return f"{value:%d/%m/%Y}"
     return "" if value is None else str(value)
 
@@ -219,6 +230,82 @@ class Adapter(ABC):
     @abstractmethod
     def write(self, new: list[dict[str, Any]], changed: list[dict[str, Any]]) -> dict[int, int]:
         """Insert ``new`` and update ``changed`` (staged rows); returns row number → record id of the new ones."""
+
+    @property
+    def by(self) -> Any:
+        """The writer as the records' ``updated_by`` (None for a system run)."""
+        return self.user if getattr(self.user, "is_authenticated", False) else None
+
+    @cached_property
+    def attnames(self) -> list[str]:
+        return [field.attname for field in self.model._meta.concrete_fields]
+
+    @cached_property
+    def _converters(self) -> dict[str, Callable[[Any], Any]]:
+        """How a staged (JSON) value goes back to its field's type: dates from ISO text, decimals from text."""
+        converters: dict[str, Callable[[Any], Any]] = {}
+        for model_field in self.model._meta.concrete_fields:
+            if isinstance(model_field, models.DateField) and not isinstance(model_field, models.DateTimeField):
+                converters[model_field.attname] = dt.date.fromisoformat
+            elif isinstance(model_field, models.DecimalField):
+                converters[model_field.attname] = lambda value: Decimal(str(value))
+        return converters
+
+    def stored(self, name: str, value: Any) -> Any:
+        """A staged value as the database takes it."""
+        convert = self._converters.get(name)
+        return convert(value) if convert is not None and value not in (None, "") else value
+
+    def derived(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Columns computed from the given ones (a person's ``name_key``); none by default."""
+        return {}
+
+    def insert_records(
+        self,
+        new: list[dict[str, Any]],
+        now: dt.datetime,
+        fill: Callable[[dict[str, Any], dict[str, Any]], None] | None = None,
+    ) -> dict[int, int]:
+        """Insert the new rows' records in one go, ids taken up front; ``fill(values, staged)`` adds what the row
+        does not carry (defaults, the school year…). Returns row number → new id."""
+        columns = self.attnames
+        inserter = Inserter(self.model, columns)
+        defaults = inserter.defaults()
+        ids = allocate_ids(self.model, len(new))
+        by = self.by
+        rows = []
+        for pk, staged in zip(ids, new, strict=True):
+            values = dict(defaults)
+            for name, value in staged["d"].items():
+                values[name] = self.stored(name, value)
+            if "unit_id" in values:
+                values["unit_id"] = staged["u"]
+            values.update(id=pk, version=1, created_at=now, updated_at=now, updated_by_id=by.pk if by else None)
+            values.update(self.derived(values))
+            if fill is not None:
+                fill(values, staged)
+            rows.append([values[name] for name in columns])
+        inserter.insert(rows)
+        return {staged["r"]: pk for staged, pk in zip(new, ids, strict=True)}
+
+    def update_changed(self, changed: list[dict[str, Any]], now: dt.datetime) -> None:
+        """Apply each changed row's changes, grouped by the fields it changes (one UPDATE per batch), each record's
+        version bumped."""
+        groups: dict[tuple[str, ...], list[Any]] = defaultdict(list)
+        by = self.by
+        for staged in changed:
+            names = tuple(sorted(name for name in staged["c"] if name in staged["d"]))
+            values = {name: self.stored(name, staged["d"][name]) for name in names}
+            values.update(self.derived(values))
+            record = self.model(pk=staged["id"], **values)
+            record.version = staged["v"] + 1  # type: ignore[attr-defined]
+            record.updated_at = now  # type: ignore[attr-defined]
+            record.updated_by = by  # type: ignore[attr-defined]
+            groups[tuple(values)].append(record)
+        for names, records in groups.items():
+            self.model._default_manager.bulk_update(
+                records, [*names, "version", "updated_at", "updated_by"], batch_size=500
+            )
 
     # --- shared helpers ---------------------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from edudb.exchange.exports import neutralise
 from edudb.exchange.models import ImportJob, ImportProblem
+from edudb.exchange.pipeline import _shown
 
 MAX_REPORT_ROWS = 100_000
 
@@ -77,7 +78,7 @@ def build_report(job: ImportJob) -> bytes:
         for i, position in enumerate(indexes):
             col = i + 1
             value = values[i] if i < len(values) else ""
-            shown = neutralise(_cell_text(value))
+            shown = neutralise(_shown(value))
             marked_problem = marked.get(position)
             if marked_problem is not None:
                 rows_sheet.write_string(out, col, shown, bad)
@@ -101,13 +102,3 @@ def build_report(job: ImportJob) -> bytes:
     workbook.set_properties({"title": _("Báo cáo lỗi nhập dữ liệu"), "comments": job.file_name})
     workbook.close()
     return buffer.getvalue()
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "strftime"):
-        return str(value.strftime("%d/%m/%Y"))
-    return str(value)
