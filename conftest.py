@@ -120,3 +120,17 @@ def _fast_hashing(settings: Any) -> None:
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.Argon2PasswordHasher",
     ]
+
+
+@pytest.fixture
+def committed_db(transactional_db: None) -> Any:
+    """Committed data for tests that need several connections (races between requests): Django flushes after
+    the test, so the append-only guards are lifted for the flush and the migrations' data put back after it."""
+    from django.db.models.signals import post_migrate
+
+    from edudb.core.guards import restore_after_flush, restore_migrated_state, set_guards
+
+    post_migrate.connect(restore_after_flush, dispatch_uid="tests_browser.restore_after_flush")
+    restore_migrated_state()
+    yield
+    set_guards(False)

@@ -18,6 +18,7 @@ from edudb.registry import (
     api_students,
 )
 from edudb.registry.api import SchoolViewSet, SiteViewSet
+from edudb.reporting import api as api_reporting
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
@@ -35,6 +36,7 @@ for part in (
     api_movements,
     api_codelists,
     api_scores,
+    api_reporting,
 ):
     part.register(router)
 

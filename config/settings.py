@@ -238,6 +238,26 @@ EDUDB_SYSTEM_ADDRESS = os.environ.get("EDUDB_SYSTEM_ADDRESS", "https://csdl.haip
 EDUDB_HOTLINE = os.environ.get("EDUDB_HOTLINE", "0225.3746220")
 EDUDB_PROVINCE_CODE = os.environ.get("EDUDB_PROVINCE_CODE", "31")
 
+# E-mail for notifications and reminders: sent only where an SMTP server is configured (in-app ones always are).
+_email_host = os.environ.get("EMAIL_HOST", "")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _email_host or "localhost",
+            "port": int(os.environ.get("EMAIL_PORT", "587")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", True),
+            "timeout": 20,
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CSDL Ngành GD&ĐT Hải Phòng <no-reply@haiphong.edu.vn>")
+EDUDB_EMAIL_NOTIFICATIONS = env_bool("EDUDB_EMAIL_NOTIFICATIONS", bool(_email_host))
+# Reporting reminders: how many days before a deadline units that have not submitted are reminded (0 = the day).
+EDUDB_REMINDER_DAYS = [int(d) for d in env_list("EDUDB_REMINDER_DAYS", "7,3,1,0")]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

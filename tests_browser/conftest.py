@@ -12,17 +12,15 @@
 
 from __future__ import annotations
 
-import importlib
 import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.apps import apps as django_apps
 from django.db.models.signals import post_migrate
 
 from conftest import Cast, build_cast
-from edudb.core.guards import set_audit_guard
+from edudb.core.guards import restore_after_flush, restore_migrated_state, set_guards
 from tests_browser.helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -35,8 +33,6 @@ from tests_browser.helpers import (
     chromium_present,
 )
 
-_seed_0002 = importlib.import_module("edudb.core.migrations.0002_level_groups_and_unit_kinds")
-_seed_years = importlib.import_module("edudb.reporting.migrations.0002_recent_school_years")
 HERE = __file__.rsplit("/", 1)[0]
 BROWSER_FIXTURES = {"page", "context", "browser", "new_context"}
 
@@ -118,32 +114,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 # --- the database under a live server ---------------------------------------------------------------------
 
 
-def restore_migrated_state() -> None:
-    """Put back what a flush removes but the migrations made: unit kinds and level groups, the code lists, the
-    recent school years, the audit guard."""
-    from edudb.quality.codelists_sync import sync_code_lists
-
-    set_audit_guard(True)
-    _seed_0002.seed(django_apps, None)
-    sync_code_lists(django_apps.get_model("quality", "CodeList"), django_apps.get_model("quality", "CodeItem"))
-    _seed_years.seed(django_apps, None)
-
-
-def _restore_after_flush(sender: Any, **kwargs: Any) -> None:
-    if getattr(sender, "label", None) == "core":
-        restore_migrated_state()
-
-
 @pytest.fixture
 def browser_db(transactional_db: None, live_server: Any) -> Iterator[Any]:
     """A live server over committed data, with the audit guard on during the test and off for the flush."""
     # The flush after a transactional test emits post_migrate: restore right there, so the tests that follow
     # (browser or not) find the database as the migrations left it.
-    post_migrate.connect(_restore_after_flush, dispatch_uid="tests_browser.restore_after_flush")
+    post_migrate.connect(restore_after_flush, dispatch_uid="tests_browser.restore_after_flush")
     restore_migrated_state()
     yield live_server
     # transactional_db was set up before this fixture, so its flush comes after this line.
-    set_audit_guard(False)
+    set_guards(False)
 
 
 @pytest.fixture

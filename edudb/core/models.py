@@ -186,6 +186,15 @@ ACTION_LABELS = {
     "quality.settings": _("Sửa thiết lập chất lượng dữ liệu"),
     "quality.required_fields": _("Sửa danh sách trường bắt buộc"),
     "quality.rule": _("Sửa quy tắc kiểm tra dữ liệu"),
+    "reporting.period.create": _("Mở kỳ báo cáo"),
+    "reporting.period.update": _("Sửa kỳ báo cáo"),
+    "reporting.period.close": _("Khóa sổ kỳ báo cáo"),
+    "reporting.submit": _("Chốt số liệu báo cáo"),
+    "reporting.approve": _("Duyệt báo cáo"),
+    "reporting.return": _("Trả lại báo cáo"),
+    "reporting.extend": _("Gia hạn báo cáo"),
+    "reporting.correction.request": _("Đề nghị điều chỉnh báo cáo đã duyệt"),
+    "reporting.correction.decide": _("Quyết định đề nghị điều chỉnh báo cáo"),
 }
 # Record operations read as "<verb> <what>": "Thêm mới học sinh", "Sửa hồ sơ trường".
 RECORD_VERBS = {
@@ -293,3 +302,36 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id}:{self.key}"
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def visible_to(self, user: Any, function: str = Function.VIEW, *, via: str | None = None) -> NotificationQuerySet:
+        """A notification is personal: only the account it was sent to ever reads it."""
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.filter(account=user)
+
+
+class Notification(models.Model):
+    """An in-app notification (thông báo) to one account: what happened, and the page to act on it."""
+
+    account = models.ForeignKey("accounts.Account", models.CASCADE, related_name="notifications")
+    unit = models.ForeignKey(Unit, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("đơn vị"))
+    kind = models.CharField(_("loại"), max_length=40)
+    title = models.CharField(_("tiêu đề"), max_length=255)
+    body = models.TextField(_("nội dung"), blank=True)
+    url = models.CharField(_("đường dẫn"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+    emailed = models.BooleanField(_("đã gửi thư"), default=False)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        indexes = [models.Index(fields=["account", "read_at", "-created_at"], name="notification_inbox")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -27,6 +27,7 @@ PERIODIC = [
     Periodic("edudb.accounts.tasks.disable_inactive_accounts_task", dt.timedelta(days=1)),
     Periodic("edudb.quality.tasks.measure_task", dt.timedelta(days=1)),
     Periodic("edudb.exchange.tasks_exports.purge_exports_task", dt.timedelta(days=1)),
+    Periodic("edudb.reporting.tasks.reporting_daily_task", dt.timedelta(hours=6)),
 ]
 
 

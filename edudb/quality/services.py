@@ -73,7 +73,7 @@ def confirm_data(unit: Unit, target: str, *, by: Any) -> DataConfirmation:
     return confirmation
 
 
-def _require_department(by: Any) -> None:
+def require_department(by: Any) -> None:
     if not maintains_reference_data(by):
         raise PermissionDenied(_("Chỉ Sở Giáo dục và Đào tạo thay đổi được quy tắc chất lượng dữ liệu."))
 
@@ -81,7 +81,7 @@ def _require_department(by: Any) -> None:
 @transaction.atomic
 def set_stale_after(days: int, *, by: Any) -> QualitySettings:
     """Change how old data may get before it counts as not timely."""
-    _require_department(by)
+    require_department(by)
     if not 7 <= days <= 730:
         raise ValidationError(_("Số ngày phải từ 7 đến 730."))
     settings_row = QualitySettings.current()
@@ -96,7 +96,7 @@ def set_stale_after(days: int, *, by: Any) -> QualitySettings:
 @transaction.atomic
 def set_required_fields(target: str, chosen: dict[str, list[str]], *, by: Any) -> list[CompletenessRule]:
     """Make exactly ``chosen`` ({field: [level codes, or "" for every level]}) the required fields of ``target``."""
-    _require_department(by)
+    require_department(by)
     allowed = completeness.requirable_fields(target)
     unknown = sorted(set(chosen) - set(allowed))
     if unknown:
@@ -120,7 +120,7 @@ def set_required_fields(target: str, chosen: dict[str, list[str]], *, by: Any) -
 @transaction.atomic
 def set_rule(code: str, *, active: bool, severity: str, by: Any) -> RuleSetting:
     """Switch a validation rule on or off, or change whether it blocks."""
-    _require_department(by)
+    require_department(by)
     if code not in RULES:
         raise ValidationError(_("Không có quy tắc %(code)s.") % {"code": code})
     if severity not in Severity.values:

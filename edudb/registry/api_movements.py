@@ -69,6 +69,8 @@ class UnitCodeField(serializers.CharField):
 
     def to_internal_value(self, data: Any) -> Unit:  # type: ignore[override]
         code = super().to_internal_value(data).strip()[:20]
+        if "\x00" in code:  # validators run after this method: never let a NUL byte reach the database
+            raise ValidationError(_("Mã đơn vị có ký tự không hợp lệ; hãy gõ lại mã đơn vị (chỉ chữ và số)."))
         unit = unscoped_unit_by_code(code)
         if unit is None:
             raise ValidationError(_("Không có đơn vị mã “%(code)s”.") % {"code": code})

@@ -24,7 +24,6 @@ from edudb.core.models import Unit, subtree_q
 from edudb.core.records import record_snapshot
 from edudb.core.scoping import Function
 from edudb.quality.codes import mask_personal_id, repair_code, validate_digits
-from edudb.quality.models import items_of
 from edudb.quality.normalise import NormaliseError, normalise_name
 from edudb.quality.text import clean_text, person_name, search_key
 from edudb.registry import enrolment, services
@@ -96,9 +95,7 @@ class StudentSerializer(RecordSerializer):
     religion = CodeItemField("ton_giao", required=False, allow_null=True)
     status = CodeItemField(enrolment.STATUS_LIST, required=False, help_text="Mã trạng thái; mặc định 01 (Đang học)")
     disability = CodeItemField("loai_khuyet_tat", required=False, allow_null=True)
-    policy_groups = serializers.SlugRelatedField(
-        many=True, slug_field="code", queryset=items_of("doi_tuong_chinh_sach"), required=False
-    )
+    policy_groups = CodeItemField("doi_tuong_chinh_sach", many=True, required=False)
     guardians = GuardianSerializer(many=True, required=False, help_text="Khi gửi, thay toàn bộ danh sách")
 
     class Meta:

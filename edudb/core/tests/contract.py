@@ -73,3 +73,9 @@ class Route:
     # For list pages of objects between two units (transfers): per role, the units outside its scope whose *names*
     # the page may show, as the other end of something the role sees (names and codes of units are public).
     counterparts: dict[str, set[str]] | None = None
+    # For routes addressed by more than the object's id (``periods/<period>/units/<pk>/``): the URL's keyword
+    # arguments for an object of ``objects``; without it the contract reverses with ``{"pk": object.pk}``.
+    url_kwargs: Callable[[Any], dict[str, Any]] | None = None
+
+    def kwargs_for(self, obj: Any) -> dict[str, Any]:
+        return self.url_kwargs(obj) if self.url_kwargs is not None else {"pk": obj.pk}

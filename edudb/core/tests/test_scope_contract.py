@@ -186,7 +186,7 @@ def check_one(client: Client, route: Route, route_name: str, obj: Any, relation:
     failures = []
     before = state_of(obj) if route.target == "account" and route.method != "get" else None
     audit_before = AuditEntry.objects.count()
-    response = call(client, route, reverse(route_name, kwargs={"pk": obj.pk}))
+    response = call(client, route, reverse(route_name, kwargs=route.kwargs_for(obj)))
     if in_scope:
         if response.status_code == 404:
             failures.append(f"{relation}: 404 for an object in scope")
@@ -254,7 +254,7 @@ def test_anonymous_is_turned_away(cast: Cast, route_name: str) -> None:
         seed_audit(cast)
         kwargs = {"pk": AuditEntry.objects.first().pk}  # type: ignore[union-attr]
     if route.target == "objects" and route.objects is not None:
-        kwargs = {"pk": route.objects(cast)[0][1].pk}
+        kwargs = route.kwargs_for(route.objects(cast)[0][1])
     before = state_of(cast.school_a1_user)
     response = call(Client(), route, reverse(route_name, kwargs=kwargs))
     if route.api:

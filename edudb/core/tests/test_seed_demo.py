@@ -199,6 +199,21 @@ class TestShape2025:
         assert entry.actor_username == "system" and entry.unit_id == department().pk
         assert entry.extra["shape"] == "2025" and entry.extra["by_kind"]["ubnd_xa"] == 114
 
+    def test_the_demo_reporting_period_is_half_way_through(self) -> None:
+        from edudb.reporting.models import ReportingPeriod, ReportState, Submission, UnitReport
+        from edudb.reporting.snapshots import verify
+
+        period = ReportingPeriod.objects.get(kind="adhoc")
+        states = {state: UnitReport.objects.filter(period=period, state=state).count() for state in ReportState.values}
+        assert states["approved"] > 300 and states["submitted"] > 100 and states["returned"] == 1
+        th_school = Account.objects.get(username="th.admin").unit
+        assert not UnitReport.objects.filter(period=period, unit=th_school).exists()  # left for the visitor
+        sample = Submission.objects.filter(report__period=period).select_related("snapshot")[:20]
+        assert all(verify(s.snapshot.data, s.snapshot.checksum) for s in sample)
+        assert AuditEntry.objects.filter(action="reporting.submit").count() == sum(
+            n for state, n in states.items() if state != "in_progress"
+        )
+
     def test_output_lists_the_named_accounts_with_secrets(self, seeded_2025: str) -> None:
         assert "Tài khoản dùng thử (demo accounts)" in seeded_2025 and DEMO_PASSWORD in seeded_2025
         for username in ["so.admin", "so.tieuhoc", "xa.admin", "xa.chuyenvien", "th.giaovien", "thpt.giaovu"]:

@@ -199,6 +199,8 @@ def test_transfer_api_is_idempotent_and_answers_from_the_right_end(cast: Cast) -
 
     bad = sender.post("/api/v1/student-transfers/", {**body, "to_unit": "00000000"}, content_type="application/json")
     assert bad.status_code == 400 and "to_unit" in bad.json()
+    nul = sender.post("/api/v1/student-transfers/", {**body, "to_unit": "3100\x000"}, content_type="application/json")
+    assert nul.status_code == 400 and "ký tự không hợp lệ" in nul.json()["to_unit"][0]  # PostgreSQL refuses NUL
 
     assert (
         sender.post(f"/api/v1/student-transfers/{pk}/accept/", {}, content_type="application/json").status_code == 404

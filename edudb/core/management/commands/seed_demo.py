@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 from argparse import ArgumentParser
 from typing import Any
@@ -13,6 +14,7 @@ from django.db import connection
 from edudb.core.demo.accounts import SHAPES, render_text, rows_from_db
 from edudb.core.demo.build import SeedRefused, seed
 from edudb.core.demo.people import at_scale
+from edudb.core.demo.reporting import demo_keep_open, seed_reporting
 from edudb.core.models import Unit
 from edudb.quality.scoring import measure
 
@@ -90,6 +92,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Đã đo chất lượng dữ liệu của {measured} đơn vị trong {time.monotonic() - started:.1f} giây "
                 "(data quality measured)."
+            )
+            started = time.monotonic()
+            played = seed_reporting(keep_open=demo_keep_open(["th.admin", "thpt.admin"]), rng=random.Random(2026))  # noqa: S311 - demo data
+            self.stdout.write(
+                f"Đã mở kỳ báo cáo đột xuất mẫu trong {time.monotonic() - started:.1f} giây: "
+                f"{played.get('submitted', 0)} đơn vị đã chốt, {played.get('approved', 0)} được duyệt, "
+                f"{played.get('returned', 0)} bị trả lại (demo reporting period)."
             )
         self.stdout.write("")
         self.stdout.write(render_text(rows_from_db()))
