@@ -227,6 +227,15 @@ def close_period(period: ReportingPeriod, *, by: Any) -> ReportingPeriod:
         period.closed_by = by
         period.save(update_fields=["closed_at", "closed_by"])
         audit.record("reporting.period.close", by=by, obj=period)
+        done = UnitReport.objects.filter(period=period, first_submitted_at__isnull=False).values("unit_id")
+        behind = unscoped_reporting_units().exclude(pk__in=done).values_list("pk", flat=True)
+        notify(
+            unscoped_accounts_holding(behind, Function.SUBMIT),
+            kind="reporting.period.close",
+            title=_("%(title)s đã khóa sổ; đơn vị chưa chốt số liệu: hãy đề nghị đơn vị quản lý gia hạn")
+            % {"title": period.title},
+            url=reverse("reporting:period", args=[period.pk]),
+        )
     return period
 
 

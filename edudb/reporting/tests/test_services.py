@@ -208,7 +208,10 @@ def test_a_return_needs_a_reason_then_the_resubmission_shows_what_changed(cast: 
 
 
 def test_submitting_after_the_period_closed_names_the_manager_to_ask(cast: Cast, period: ReportingPeriod) -> None:
+    services.submit(period, cast.school_a2, by=cast.school_a2_admin)
     services.close_period(period, by=cast.so_admin)
+    closed = set(Notification.objects.filter(kind="reporting.period.close").values_list("account__unit_id", flat=True))
+    assert cast.school_a1.pk in closed and cast.school_a2.pk not in closed  # told only where still to do
     before = state_of(period, cast.school_a1)
     with pytest.raises(ValidationError, match=r"đã khóa sổ ngày .*hãy đề nghị UBND Phường Hồng Bàng gia hạn"):
         services.submit(period, cast.school_a1, by=cast.school_a1_admin)
