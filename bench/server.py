@@ -44,6 +44,7 @@ class Server:
 
     port: int
     description: str
+    pid: int = 0  # the gunicorn master's process id (its workers are its children)
 
 
 @contextmanager
@@ -59,7 +60,29 @@ def gunicorn(context: Context, *, ready_path: str, workers: int = WORKERS) -> It
         process = subprocess.Popen(args, cwd=context.root, env=context.env(), stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait_until_ready(process, port, ready_path, log_path)
-        yield Server(port=port, description=f"gunicorn, {workers} sync workers, {HOST}")
+        yield Server(port=port, description=f"gunicorn, {workers} sync workers, {HOST}", pid=process.pid)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log_path.unlink(missing_ok=True)
+
+
+@contextmanager
+def db_worker(context: Context) -> Iterator[int]:
+    """The background worker beside the server, as ``make run`` starts it (``manage.py db_worker``); yields its pid."""
+    args = [context.python, "manage.py", "db_worker", "--queue-name", "*", "--no-reload", "-v", "0"]
+    with tempfile.NamedTemporaryFile("w+", prefix="edudb-bench-worker-", suffix=".log", delete=False) as log:
+        log_path = Path(log.name)
+        process = subprocess.Popen(args, cwd=context.root, env=context.env(), stdout=log, stderr=subprocess.STDOUT)
+    try:
+        time.sleep(1)
+        if process.poll() is not None:
+            raise RuntimeError(f"db_worker exited ({process.returncode}):\n{log_path.read_text()[-3000:]}")
+        yield process.pid
     finally:
         process.terminate()
         try:

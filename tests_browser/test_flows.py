@@ -252,7 +252,9 @@ def test_school_admin_issues_an_account_and_its_holder_signs_in(
             "Cơ sở vật chất",
             "Biến động",
             "Chất lượng dữ liệu",
+            "Báo cáo",
             "Nhập Excel",
+            "Thông báo",
             "API",
         ]
     )

@@ -273,3 +273,54 @@ def test_screenshots_of_the_main_pages(
         warnings.warn(f"screenshots: {problem}", UserWarning, stacklevel=1)
     watch.problems.clear()
     print("\n".join(str(p.relative_to(settings.BASE_DIR)) for p in saved))
+
+
+def test_screenshots_of_the_reporting_pages(page: Page, site: Site, demo: dict[str, Any], watch: BrowserWatch) -> None:
+    """The reporting cycle of the demo (an ad-hoc period half-way through, demo/reporting.py): the home page of a
+    school that has still to submit, its check before submitting, the board as the Sở and as a commune, a submitted
+    version with its frozen scorecard, and the commune's notifications."""
+    from edudb.reporting.models import PeriodKind, ReportingPeriod, Submission
+
+    period = ReportingPeriod.objects.get(kind=PeriodKind.ADHOC)
+    commune = Account.objects.get(username="xa.admin").unit
+    version = (
+        Submission.objects.filter(report__period=period, report__unit__parent=commune, review=Submission.Review.PENDING)
+        .order_by("submitted_at")
+        .first()
+    )
+    assert version is not None, "the demo leaves a school of the demo commune waiting for its review"
+    saved: list[Path] = []
+
+    sign_in(page, site, "th.admin")
+    page.get_by_role("navigation", name="Chức năng chính").get_by_role("link", name="Báo cáo").click()
+    expect(page.locator("h1")).to_have_text("Báo cáo định kỳ và đột xuất")
+    saved.append(save(page, "35-reporting-home-school"))
+    page.locator("tbody tr", has_text=period.title).get_by_role("link", name="Kiểm tra và chốt số liệu").click()
+    page.get_by_role("button", name="Kiểm tra trước khi chốt").click()
+    expect(page.locator("#check")).to_contain_text("Kết quả kiểm tra trước khi chốt", timeout=30_000)
+    saved.append(save(page, "36-reporting-precheck"))
+    site.sign_out(page)
+
+    sign_in(page, site, "so.admin")
+    site.goto(page, f"/reporting/periods/{period.pk}/board/")
+    expect(page.locator("h1")).to_contain_text("Tiến độ báo cáo")
+    saved.append(save(page, "37-reporting-board-so"))
+    site.sign_out(page)
+
+    sign_in(page, site, "xa.admin")
+    site.goto(page, f"/reporting/periods/{period.pk}/board/")
+    expect(page.locator("h1")).to_have_text(f"Tiến độ báo cáo — {commune.name}")
+    saved.append(save(page, "38-reporting-board-commune"))
+    site.goto(page, f"/reporting/submissions/{version.pk}/")
+    expect(page.locator(".qfigures")).to_be_visible()
+    saved.append(save(page, "39-reporting-submission"))
+    page.get_by_role("navigation", name="Chức năng chính").get_by_role("link", name="Thông báo").click()
+    expect(page.locator("h1")).to_have_text("Thông báo")
+    saved.append(save(page, "40-notifications"))
+
+    for path in saved:
+        assert path.stat().st_size > 10_000, f"{path} looks empty"
+    for problem in watch.problems:
+        warnings.warn(f"screenshots: {problem}", UserWarning, stacklevel=1)
+    watch.problems.clear()
+    print("\n".join(str(p.relative_to(settings.BASE_DIR)) for p in saved))

@@ -20,7 +20,7 @@ from operator import or_
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -688,7 +688,12 @@ def find_duplicate_children(unit_ids: Iterable[int] | None = None) -> dict[int, 
     roll = Student.objects.filter(status__code__in=PRESENT_STUDENT).order_by()
     wanted = None if unit_ids is None else set(unit_ids)
     if wanted is not None and len(wanted) <= FEW_UNITS:
-        pairs = set(roll.filter(unit_id__in=wanted).values_list("name_key", "birth_date"))
+        # Only the pairs also found in another school: an EXISTS on the (name, birth date) index per learner,
+        # so a school asking again costs a few milliseconds, not a lookup of every one of its learners.
+        elsewhere = roll.filter(name_key=OuterRef("name_key"), birth_date=OuterRef("birth_date")).exclude(
+            unit_id__in=wanted
+        )
+        pairs = set(roll.filter(unit_id__in=wanted).filter(Exists(elsewhere)).values_list("name_key", "birth_date"))
     else:
         shared = roll.values("name_key", "birth_date").annotate(schools=Count("unit_id", distinct=True))
         pairs = set(shared.filter(schools__gt=1).values_list("name_key", "birth_date"))

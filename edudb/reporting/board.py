@@ -178,12 +178,17 @@ def _manager_rates(root: Unit, units: list[Unit], rows: list[Row]) -> list[Manag
     managers = [u for u in units if u.parent_id == root.pk and u.kind.category == Category.MANAGER]
     if not managers and root.kind.category == Category.MANAGER:
         managers = [root]
+    if not managers:
+        return []
     rates = {m.path: ManagerRate(m) for m in managers}
+    depth = managers[0].path.count("/")  # the managers all sit at one level (or are the root itself)
     for row in rows:
-        for path, rate in rates.items():
-            if row.unit.path.startswith(path) and row.unit.path != path:
-                rate.expected += 1
-                rate.submitted += row.submitted
-                rate.on_time += bool(row.report is not None and row.report.on_time)
-                rate.approved += row.state == ReportState.APPROVED
+        # The row's ancestor at the managers' level, cut from its path: one pass, not rows × managers.
+        rate = rates.get("/".join(row.unit.path.split("/")[:depth]) + "/")
+        if rate is None or rate.unit.pk == row.unit.pk:
+            continue
+        rate.expected += 1
+        rate.submitted += row.submitted
+        rate.on_time += bool(row.report is not None and row.report.on_time)
+        rate.approved += row.state == ReportState.APPROVED
     return sorted(rates.values(), key=lambda r: (r.on_time_rate is None, r.on_time_rate or 0.0, r.unit.name_key))

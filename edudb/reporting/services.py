@@ -112,13 +112,22 @@ def require_department(user: Any) -> None:
 def ensure_periods(year: SchoolYear, *, by: Any = None) -> list[ReportingPeriod]:
     """The two periodic reports of a school year (Điều 9.1), created when missing; returns both."""
     made = []
+    # A school year already over when its periods are first made (the years before the system) starts closed:
+    # nobody is asked to report on it any more.
+    closed_at = timezone.now() if year.ends_on < timezone.localdate() else None
     for kind in (PeriodKind.START, PeriodKind.END):
         opens, deadline = ReportingPeriod.periodic_dates(year, kind)
         title = _("%(kind)s %(year)s") % {"kind": PeriodKind(kind).label, "year": year.code}
         period, created = ReportingPeriod.objects.get_or_create(
             school_year=year,
             kind=kind,
-            defaults={"title": title, "opens_on": opens, "deadline": deadline, "created_by": by},
+            defaults={
+                "title": title,
+                "opens_on": opens,
+                "deadline": deadline,
+                "created_by": by,
+                "closed_at": closed_at,
+            },
         )
         if created:
             audit.record("reporting.period.create", by=by, obj=period, extra={"deadline": deadline})

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils.translation import gettext as _
 
 from edudb.core.models import Unit
 from edudb.quality import completeness
@@ -126,14 +127,56 @@ def _label(row: dict[str, Any]) -> str:
     return f"#{row.get('id')}"
 
 
+# Bookkeeping columns a reader of the difference does not need: they change with every save.
+NOT_COMPARED = frozenset({"updated_at", "created_at", "updated_by_id", "created_by_id"})
+
+
+class _Shown:
+    """How the difference shows one kind of record's values: labels, code-list names, class names."""
+
+    def __init__(self, model: type[models.Model], older: dict[str, Any], newer: dict[str, Any]) -> None:
+        self.labels: dict[str, str] = {}
+        self.code_lists: dict[str, str] = {}
+        for f in model._meta.concrete_fields:
+            self.labels[f.attname] = self.labels[f.name] = str(f.verbose_name)
+            if isinstance(f, models.ForeignKey) and f.related_model is CodeItem:
+                choices = f.remote_field.limit_choices_to
+                if isinstance(choices, dict) and "code_list__code" in choices:
+                    self.code_lists[f.name] = str(choices["code_list__code"])
+        self._names: dict[str, dict[str, str]] = {}
+        # Classes are named from the snapshots themselves (the report's own classes, as they were).
+        self.classes = {
+            row["id"]: row.get("name", "")
+            for document in (older, newer)
+            for row in document["records"].get(str(Target.CLASS), [])
+        }
+
+    def label(self, name: str) -> str:
+        return self.labels.get(name.removeprefix("has_"), name)
+
+    def value(self, name: str, value: Any) -> Any:
+        if value is None or value == "":
+            return None
+        if name in self.code_lists:
+            if name not in self._names:
+                self._names[name] = dict(
+                    CodeItem.objects.filter(code_list__code=self.code_lists[name]).values_list("code", "name")
+                )
+            return f"{self._names[name].get(value, value)} ({value})"
+        if name == "school_class_id":
+            return self.classes.get(value, value)
+        if isinstance(value, bool):
+            return _("có") if value else _("không")
+        return value
+
+
 def difference(older: dict[str, Any], newer: dict[str, Any]) -> list[TargetDifference]:
-    """Record by record, what changed from ``older`` to ``newer`` (two thawed snapshot documents)."""
+    """Record by record, what changed from ``older`` to ``newer`` (two thawed snapshot documents), with values
+    as a person reads them (code-list names, class names, yes/no)."""
     result = []
     targets = [t for t in Target if str(t) in older["records"] or str(t) in newer["records"]]
     for target in targets:
-        model = completeness.target_model(target)
-        labels = {f.attname: str(f.verbose_name) for f in model._meta.concrete_fields}
-        labels.update({f.name: str(f.verbose_name) for f in model._meta.concrete_fields})
+        shown = _Shown(completeness.target_model(target), older, newer)
         before = {row["id"]: row for row in older["records"].get(str(target), [])}
         after = {row["id"]: row for row in newer["records"].get(str(target), [])}
         diff = TargetDifference(str(target), str(target.label))
@@ -148,9 +191,9 @@ def difference(older: dict[str, Any], newer: dict[str, Any]) -> list[TargetDiffe
         for pk in sorted(before.keys() & after.keys()):
             old, new = before[pk], after[pk]
             fields = [
-                (labels.get(name.removeprefix("has_"), name), old.get(name), new.get(name))
+                (shown.label(name), shown.value(name, old.get(name)), shown.value(name, new.get(name)))
                 for name in sorted(old.keys() | new.keys())
-                if name not in ("updated_at", "created_at") and old.get(name) != new.get(name)
+                if name not in NOT_COMPARED and old.get(name) != new.get(name)
             ]
             if fields:
                 diff.changed_count += 1

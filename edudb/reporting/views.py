@@ -206,11 +206,10 @@ def home(request: HttpRequest) -> HttpResponse:
     others = Paginator([line for line in lines if not line.status.open_now], PERIODS_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    waiting = (
-        Submission.objects.visible_to(user).filter(services.pending_for(user)).count()
-        if scope.allows(Function.APPROVE)
-        else None
-    )
+    reviews_below = scope.allows(Function.APPROVE) and (
+        scope.unit.kind.category in (Category.DEPARTMENT, Category.OFFICE, Category.MANAGER)
+    )  # a school reviews nobody: no "waiting for review: 0" on its page
+    waiting = Submission.objects.visible_to(user).filter(services.pending_for(user)).count() if reviews_below else None
     context = {
         "own": own,
         "reporting": reporting,

@@ -18,11 +18,11 @@ FLAG_BELOW = 0.8
 
 
 @register.filter
-def pct(value: float | None) -> str:
-    """0.9534 → "95,3%" (one decimal, the locale's decimal mark); None (nothing to measure) → "—"."""
-    if value is None:
+def pct(value: float | str | None) -> str:
+    """0.9534 → "95,3%" (one decimal, the locale's decimal mark); None or "" (nothing to measure) → "—"."""
+    if value is None or value == "":
         return "—"
-    return f"{number_format(value * 100, 1)}%"
+    return f"{number_format(round(float(value) * 100, 1), 1)}%"  # rounded: number_format alone cuts 41.66 to 41,6
 
 
 @register.filter

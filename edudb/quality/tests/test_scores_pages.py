@@ -53,8 +53,8 @@ def cells(unit: Any) -> tuple[int, int]:
 
 
 def pct(part: int, whole: int) -> str:
-    """How the pages write a share: one decimal, a decimal comma."""
-    return f"{number_format(part / whole * 100, 1)}%"
+    """How the pages write a share: rounded to one decimal, a decimal comma."""
+    return f"{number_format(round(part / whole * 100, 1), 1)}%"
 
 
 @pytest.fixture

@@ -1,9 +1,10 @@
 """The database itself refuses UPDATE and DELETE of a submitted snapshot (R7.2: an immutable, versioned snapshot),
-and each existing school year gets its two periodic reports (Điều 9.1)."""
+and each existing school year gets its two periodic reports (Điều 9.1); those of years already over start closed."""
 
 import datetime as dt
 
 from django.db import migrations
+from django.utils import timezone
 
 TABLE = "reporting_snapshot"
 MESSAGE = "a submitted snapshot cannot be changed or deleted"
@@ -50,8 +51,10 @@ def remove(apps, schema_editor):
 def seed_periods(apps, schema_editor):
     SchoolYear = apps.get_model("reporting", "SchoolYear")
     ReportingPeriod = apps.get_model("reporting", "ReportingPeriod")
+    today = timezone.localdate()
     for year in SchoolYear.objects.all():
         code = f"{year.start_year}-{year.start_year + 1}"
+        closed_at = timezone.now() if year.ends_on < today else None  # years already over start closed
         dates = {
             "start": (year.starts_on, dt.date(year.start_year, 10, 15)),
             "end": (dt.date(year.start_year + 1, 5, 15), dt.date(year.start_year + 1, 6, 15)),
@@ -60,7 +63,12 @@ def seed_periods(apps, schema_editor):
             ReportingPeriod.objects.get_or_create(
                 school_year=year,
                 kind=kind,
-                defaults={"title": TITLES[kind].format(code), "opens_on": opens, "deadline": deadline},
+                defaults={
+                    "title": TITLES[kind].format(code),
+                    "opens_on": opens,
+                    "deadline": deadline,
+                    "closed_at": closed_at,
+                },
             )
 
 

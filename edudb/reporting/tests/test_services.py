@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from conftest import Cast
 from edudb.core.models import AuditEntry, Notification
+from edudb.quality.models import items_of
 from edudb.registry.tests.contract_routes_students import students
 from edudb.reporting import services, snapshots
 from edudb.reporting.models import (
@@ -192,6 +193,7 @@ def test_a_return_needs_a_reason_then_the_resubmission_shows_what_changed(cast: 
     assert returned.body == "Thiếu học sinh lớp 1"
     learner = students(cast)[0][1]
     learner.full_name = "Phạm Văn Mới"
+    learner.ethnicity = items_of("dan_toc").get(code="01")
     learner.save()
     second = services.submit(period, cast.school_a1, by=cast.school_a1_admin)
     assert second.version == 2
@@ -205,6 +207,8 @@ def test_a_return_needs_a_reason_then_the_resubmission_shows_what_changed(cast: 
     label, fields = diff["student"].changed[0]
     assert label == "Phạm Văn Mới"
     assert ("họ và tên", "Phạm Văn Thử 000101", "Phạm Văn Mới") in fields
+    assert ("dân tộc", None, "Kinh (01)") in fields  # the code list's name, not a bare code
+    assert [label for label, _old, _new in fields] == ["dân tộc", "họ và tên"]  # no bookkeeping columns
 
 
 def test_submitting_after_the_period_closed_names_the_manager_to_ask(cast: Cast, period: ReportingPeriod) -> None:
@@ -361,3 +365,16 @@ def test_notifications_are_mailed_where_an_smtp_server_is_configured(
     assert f"/reporting/submissions/{submission.pk}/" in mail.outbox[0].body
     assert Notification.objects.get(account=cast.commune_a_admin, kind="reporting.submitted").emailed
     assert AuditEntry.objects.get(action="reporting.submit").action_label == "Chốt số liệu báo cáo"
+
+
+def test_the_home_page_shows_the_open_periods_and_what_waits_for_review(cast: Cast, period: ReportingPeriod) -> None:
+    from edudb.core.tests.clients import signed_in
+
+    services.submit(period, cast.school_a1, by=cast.school_a1_admin)
+    school = signed_in(cast.school_a2_admin).get("/").content.decode()
+    assert period.title in school and "Chưa thực hiện" in school and "còn 10 ngày" in school
+    assert "chờ bạn duyệt" not in school  # a school reviews nobody
+    done = signed_in(cast.school_a1_admin).get("/").content.decode()
+    assert "Đã chốt, chờ duyệt" in done and "còn 10 ngày" not in done
+    commune = signed_in(cast.commune_a_user).get("/").content.decode()
+    assert "1 báo cáo chờ bạn duyệt" in commune
