@@ -156,6 +156,13 @@ BOARD_PARAMETERS = [
     ),
     OpenApiParameter("late", OpenApiTypes.BOOL, OpenApiParameter.QUERY, required=False, description="Chỉ đơn vị trễ"),
     OpenApiParameter("q", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False, description="Tên hoặc mã đơn vị"),
+    OpenApiParameter(
+        "level",
+        OpenApiTypes.STR,
+        OpenApiParameter.QUERY,
+        required=False,
+        description="Chỉ đơn vị có cấp học này (mã: mn, th, thcs, thpt, gdtx); số lượng và tỉ lệ tính theo cấp đó",
+    ),
     OpenApiParameter("page", OpenApiTypes.INT, OpenApiParameter.QUERY, required=False, description="Trang"),
 ]
 
@@ -231,7 +238,13 @@ class PeriodViewSet(ListOnlyFilters, mixins.ListModelMixin, mixins.RetrieveModel
         values = query.validated_data
         root = self._root(request.user, values.get("unit"))
         built = board.build(
-            period, request.user, root, state=values.get("state") or "", query=values["q"], late_only=values["late"]
+            period,
+            request.user,
+            root,
+            state=values.get("state") or "",
+            query=values["q"],
+            late_only=values["late"],
+            level=values.get("level") or "",
         )
         page = self.paginate_queryset(built.filtered)
         rows = page if page is not None else built.filtered

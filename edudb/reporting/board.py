@@ -109,18 +109,20 @@ def build(
     state: str = "",
     query: str = "",
     late_only: bool = False,
+    level: str = "",
     today: dt.date | None = None,
 ) -> Board:
-    """The board of ``period`` for the reporting units under ``root`` that ``user`` may see."""
+    """The board of ``period`` for the reporting units under ``root`` that ``user`` may see — of one level group
+    only (``level``, e.g. "th"), counts and rates included, when asked."""
     from edudb.quality.text import search_key
 
     today = today or timezone.localdate()
-    units = list(
-        Unit.objects.visible_to(user)
-        .filter(subtree_q(root.path), is_active=True, kind__category__in=REPORTING_CATEGORIES)
-        .select_related("kind", "parent")
-        .order_by("path")
+    units_qs = Unit.objects.visible_to(user).filter(
+        subtree_q(root.path), is_active=True, kind__category__in=REPORTING_CATEGORIES
     )
+    if level:
+        units_qs = units_qs.filter(level_codes__contains=f"|{level}|")
+    units = list(units_qs.select_related("kind", "parent").order_by("path"))
     reports = {
         r.unit_id: r
         for r in UnitReport.objects.visible_to(user)

@@ -178,4 +178,14 @@ class BoardFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=_("Trạng thái"), choices=[("", _("— Mọi trạng thái —")), *BOARD_STATES], required=False
     )
+    level = forms.ChoiceField(label=_("Cấp học"), choices=[("", _("— Mọi cấp học —"))], required=False)
     late = forms.BooleanField(label=_("Chỉ đơn vị chậm, quá hạn"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from edudb.core.models import LevelGroup
+
+        super().__init__(*args, **kwargs)
+        levels = [(g.code, g.name) for g in LevelGroup.objects.order_by("order")]
+        level = self.fields["level"]
+        if isinstance(level, forms.ChoiceField):
+            level.choices = [("", _("— Mọi cấp học —")), *levels]

@@ -374,6 +374,7 @@ class BoardQuerySerializer(serializers.Serializer[Any]):
     state = serializers.ChoiceField(choices=BOARD_STATES, required=False, allow_blank=True)
     late = serializers.BooleanField(required=False, default=False)
     q = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    level = serializers.SlugField(max_length=10, required=False, allow_blank=True, default="")
 
 
 class BoardCountsSerializer(serializers.Serializer[Any]):

@@ -388,6 +388,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
         state=data.get("state") or "",
         query=data.get("q") or "",
         late_only=bool(data.get("late")),
+        level=data.get("level") or "",
     )
     pager = Paginator(built.filtered, PAGE_SIZE).get_page(request.GET.get("page"))
     chips = [

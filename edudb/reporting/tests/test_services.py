@@ -378,3 +378,28 @@ def test_the_home_page_shows_the_open_periods_and_what_waits_for_review(cast: Ca
     assert "Đã chốt, chờ duyệt" in done and "còn 10 ngày" not in done
     commune = signed_in(cast.commune_a_user).get("/").content.decode()
     assert "1 báo cáo chờ bạn duyệt" in commune
+
+
+def test_the_board_narrows_to_one_level_group_counts_and_rates_included(cast: Cast, period: ReportingPeriod) -> None:
+    from edudb.core.tests.clients import api_client, signed_in
+    from edudb.reporting import board
+
+    services.submit(period, cast.school_b2, by=cast.school_b2_admin)  # the mầm non school
+    everyone = board.build(period, cast.so_admin, cast.so)
+    preschool = board.build(period, cast.so_admin, cast.so, level="mn")
+    assert {row.unit.code for row in everyone.rows} >= {cast.school_a1.code, cast.thpt.code, cast.school_b2.code}
+    # Preschool level: the mầm non school and the communes (which manage every preschool), not the others.
+    assert {row.unit.code for row in preschool.rows} == {cast.school_b2.code, cast.commune_a.code, cast.commune_b.code}
+    assert preschool.total == 3 and preschool.counts["on_time"] == 1
+    commune_b = next(rate for rate in preschool.managers if rate.unit.pk == cast.commune_b.pk)
+    assert (commune_b.expected, commune_b.on_time) == (1, 1)
+    page = signed_in(cast.so_admin).get(f"/reporting/periods/{period.pk}/board/", {"level": "mn"}).content.decode()
+    assert cast.school_b2.name in page and cast.school_a1.name not in page
+    api = api_client(cast.so_admin)
+    answer = api.get(f"/api/v1/reporting/periods/{period.pk}/board/", {"level": "mn"}).json()
+    assert answer["total"] == 3 and {row["code"] for row in answer["rows"]} == {
+        cast.school_b2.code,
+        cast.commune_a.code,
+        cast.commune_b.code,
+    }
+    assert api.get(f"/api/v1/reporting/periods/{period.pk}/board/", {"level": "m n"}).status_code == 400
