@@ -403,3 +403,39 @@ def test_the_board_narrows_to_one_level_group_counts_and_rates_included(cast: Ca
         cast.commune_b.code,
     }
     assert api.get(f"/api/v1/reporting/periods/{period.pk}/board/", {"level": "m n"}).status_code == 400
+
+
+def test_verify_snapshots_catches_data_rewritten_past_the_guard(cast: Cast, period: ReportingPeriod) -> None:
+    """A tamper drill: someone with direct database access lifts the guard and rewrites a snapshot — with a checksum
+    that matches the new data. The checksum the hash-chained audit trail recorded gives it away."""
+    import hashlib
+    import io
+    import json
+    import zlib
+
+    from django.core.management import CommandError, call_command
+
+    from edudb.core.guards import set_guards
+
+    submission = services.submit(period, cast.school_a1, by=cast.school_a1_admin)
+    out = io.StringIO()
+    call_command("verify_snapshots", stdout=out)
+    assert "toàn vẹn: 1 phiên bản" in out.getvalue()
+    document = snapshots.thaw(submission.snapshot.data)
+    document["records"]["student"] = []  # a learner made to vanish from the report
+    forged = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    set_guards(False)
+    Snapshot.objects.filter(pk=submission.pk).update(
+        data=zlib.compress(forged), checksum=hashlib.sha256(forged).hexdigest()
+    )
+    set_guards(True)
+    errors = io.StringIO()
+    with pytest.raises(CommandError, match="không toàn vẹn: 1 lỗi"):
+        call_command("verify_snapshots", stdout=io.StringIO(), stderr=errors)
+    assert f"#{submission.pk}" in errors.getvalue() and "khác với nhật ký" in errors.getvalue()
+    set_guards(False)
+    Snapshot.objects.filter(pk=submission.pk).update(checksum=submission.snapshot.checksum)  # data ≠ checksum now
+    set_guards(True)
+    with pytest.raises(CommandError):
+        call_command("verify_snapshots", stdout=io.StringIO(), stderr=(errors := io.StringIO()))
+    assert "không khớp mã kiểm tra" in errors.getvalue()
