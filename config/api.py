@@ -19,6 +19,7 @@ from edudb.registry import (
 )
 from edudb.registry.api import SchoolViewSet, SiteViewSet
 from edudb.reporting import api as api_reporting
+from edudb.stats import api as api_stats
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
@@ -37,6 +38,7 @@ for part in (
     api_codelists,
     api_scores,
     api_reporting,
+    api_stats,
 ):
     part.register(router)
 

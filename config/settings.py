@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "edudb.reporting",
     "edudb.registry",
     "edudb.exchange",
+    "edudb.stats",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ urlpatterns = [
     path("quality/", include("edudb.quality.urls")),
     path("exchange/", include("edudb.exchange.urls")),
     path("reporting/", include("edudb.reporting.urls")),
+    path("stats/", include("edudb.stats.urls")),
     path("notifications/", include("edudb.reporting.urls_notifications")),
     path("api/v1/", include((("config.api"), "api"), namespace="api")),
     path("i18n/", include("django.conf.urls.i18n")),

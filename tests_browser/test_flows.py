@@ -253,6 +253,7 @@ def test_school_admin_issues_an_account_and_its_holder_signs_in(
             "Biến động",
             "Chất lượng dữ liệu",
             "Báo cáo",
+            "Thống kê",
             "Nhập Excel",
             "Thông báo",
             "API",

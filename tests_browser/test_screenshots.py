@@ -104,6 +104,16 @@ def save(page: Page, name: str, *, full_page: bool = True) -> Path:
     return path
 
 
+def finish(saved: list[Path], watch: BrowserWatch) -> None:
+    """Every picture taken is a real page; what the browser complained of is a warning, not a failure."""
+    for path in saved:
+        assert path.stat().st_size > 10_000, f"{path} looks empty"
+    for problem in watch.problems:
+        warnings.warn(f"screenshots: {problem}", UserWarning, stacklevel=1)
+    watch.problems.clear()
+    print("\n".join(str(p.relative_to(settings.BASE_DIR)) for p in saved))
+
+
 def sign_in(page: Page, site: Site, username: str, *, ahead: int = 0, shoot_ack: str = "") -> Path | None:
     """Sign a named demo account in, through the acknowledgement of duties if it has not given it yet."""
     otp = demo_code(username, ahead=ahead) if username.endswith(".admin") else None
@@ -267,12 +277,7 @@ def test_screenshots_of_the_main_pages(
     finally:
         phone.close()
 
-    for path in saved:
-        assert path.stat().st_size > 10_000, f"{path} looks empty"
-    for problem in watch.problems:
-        warnings.warn(f"screenshots: {problem}", UserWarning, stacklevel=1)
-    watch.problems.clear()
-    print("\n".join(str(p.relative_to(settings.BASE_DIR)) for p in saved))
+    finish(saved, watch)
 
 
 def test_screenshots_of_the_reporting_pages(page: Page, site: Site, demo: dict[str, Any], watch: BrowserWatch) -> None:
@@ -318,9 +323,32 @@ def test_screenshots_of_the_reporting_pages(page: Page, site: Site, demo: dict[s
     expect(page.locator("h1")).to_have_text("Thông báo")
     saved.append(save(page, "40-notifications"))
 
-    for path in saved:
-        assert path.stat().st_size > 10_000, f"{path} looks empty"
-    for problem in watch.problems:
-        warnings.warn(f"screenshots: {problem}", UserWarning, stacklevel=1)
-    watch.problems.clear()
-    print("\n".join(str(p.relative_to(settings.BASE_DIR)) for p in saved))
+    finish(saved, watch)
+
+
+def test_screenshots_of_the_statistics_pages(page: Page, site: Site, demo: dict[str, Any], watch: BrowserWatch) -> None:
+    """The statistics of the demo city: the Sở's dashboard, the learners table by commune, a commune's table of its
+    schools, and a school's own dashboard."""
+    saved: list[Path] = []
+    sign_in(page, site, "so.admin")
+    page.get_by_role("navigation", name="Chức năng chính").get_by_role("link", name="Thống kê").click()
+    expect(page.locator("h1")).to_contain_text("Thống kê — ")
+    saved.append(save(page, "41-stats-dashboard-so"))
+    page.get_by_role("link", name="Bảng đầy đủ theo đơn vị").click()
+    expect(page.locator("h1")).to_have_text("Học sinh theo khối lớp và giới tính")
+    saved.append(save(page, "42-stats-table-city"))
+    site.sign_out(page)
+
+    sign_in(page, site, "xa.admin")
+    page.get_by_role("navigation", name="Chức năng chính").get_by_role("link", name="Thống kê").click()
+    page.get_by_role("link", name="Bảng tỉ lệ theo đơn vị").click()
+    expect(page.locator("h1")).to_have_text("Các tỉ lệ bình quân")
+    saved.append(save(page, "43-stats-ratios-commune"))
+    site.sign_out(page)
+
+    sign_in(page, site, "th.admin")
+    page.get_by_role("navigation", name="Chức năng chính").get_by_role("link", name="Thống kê").click()
+    expect(page.locator("h1")).to_contain_text("Thống kê — ")
+    saved.append(save(page, "44-stats-dashboard-school"))
+
+    finish(saved, watch)

@@ -195,6 +195,7 @@ ACTION_LABELS = {
     "reporting.extend": _("Gia hạn báo cáo"),
     "reporting.correction.request": _("Đề nghị điều chỉnh báo cáo đã duyệt"),
     "reporting.correction.decide": _("Quyết định đề nghị điều chỉnh báo cáo"),
+    "stats.document": _("Tải văn bản thống kê"),
 }
 # Record operations read as "<verb> <what>": "Thêm mới học sinh", "Sửa hồ sơ trường".
 RECORD_VERBS = {

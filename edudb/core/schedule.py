@@ -28,6 +28,7 @@ PERIODIC = [
     Periodic("edudb.quality.tasks.measure_task", dt.timedelta(days=1)),
     Periodic("edudb.exchange.tasks_exports.purge_exports_task", dt.timedelta(days=1)),
     Periodic("edudb.reporting.tasks.reporting_daily_task", dt.timedelta(hours=6)),
+    Periodic("edudb.stats.tasks.refresh_live_task", dt.timedelta(hours=1)),
 ]
 
 

@@ -188,6 +188,11 @@ class StaffSearchForm(forms.Form):
     gender = forms.ModelChoiceField(
         label=_("Giới tính"), queryset=items_of("gioi_tinh"), required=False, empty_label=_("Tất cả")
     )
+    at_work = forms.BooleanField(
+        label=_("Chỉ cán bộ đang công tác"),
+        required=False,
+        help_text=_("Những người được tính trong số liệu thống kê của đơn vị"),
+    )
     q.widget.attrs.update(placeholder=_("Họ tên hoặc mã cán bộ, gõ không dấu cũng được"), autocomplete="off")
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

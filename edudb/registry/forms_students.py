@@ -364,6 +364,11 @@ class StudentSearchForm(forms.Form):
     gender = forms.ModelChoiceField(
         label=_("Giới tính"), queryset=items_of("gioi_tinh"), required=False, empty_label=_("Tất cả")
     )
+    on_roll = forms.BooleanField(
+        label=_("Chỉ học sinh đang có tên"),
+        required=False,
+        help_text=_("Đang học, chuyển đến, nghỉ học xin học lại — những em được tính trong số liệu thống kê"),
+    )
     q.widget.attrs.update(placeholder=_("Họ tên (gõ không dấu cũng được) hoặc mã học sinh"), autocomplete="off")
 
     def __init__(self, data: Any, *, user: Any) -> None:

@@ -19,6 +19,7 @@ from edudb.core.records import StaleRecord, unscoped_history_of
 from edudb.core.scoping import Function, get_scoped_or_404, scope_for
 from edudb.core.views_base import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView, htmx_target
 from edudb.quality.codes import mask_personal_id
+from edudb.quality.rules import WORKING_STAFF
 from edudb.quality.text import search_key
 from edudb.registry import services, staffing
 from edudb.registry.forms_staff import StaffCodeForm, StaffForm, StaffSearchForm
@@ -53,6 +54,8 @@ class StaffListView(ScopedListView):
             for name in ("staff_type", "position", "qualification", "work_status", "gender"):
                 if data[name]:
                     queryset = queryset.filter(**{name: data[name]})
+            if data.get("at_work"):
+                queryset = queryset.filter(work_status__code__in=WORKING_STAFF)
         return queryset.order_by("unit__name_key", "name_key", "pk")
 
     def get_template_names(self) -> list[str]:

@@ -36,6 +36,7 @@ from edudb.core.views_base import (
     show_quality_warnings,
 )
 from edudb.quality.codes import mask_personal_id, repair_code
+from edudb.quality.rules import PRESENT_STUDENT
 from edudb.quality.text import search_key
 from edudb.registry import enrolment, services
 from edudb.registry.forms_students import (
@@ -248,6 +249,8 @@ class StudentListView(ScopedListView):
                 queryset = queryset.filter(status=data["status"])
             if data.get("gender"):
                 queryset = queryset.filter(gender=data["gender"])
+            if data.get("on_roll"):
+                queryset = queryset.filter(status__code__in=PRESENT_STUDENT)
         return queryset.order_by("unit__name_key", "school_class__grade", "school_class__name", "name_key", "pk")
 
     def get_paginator(self, queryset: Any, per_page: int, *args: Any, **kwargs: Any) -> Paginator:

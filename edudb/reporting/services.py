@@ -516,6 +516,10 @@ def submit(
             checksum=frozen.checksum,
             taken_at=now,
         )
+        # The statistics of the submission, taken from the same records in the same transaction (R7.4).
+        from edudb.stats import compute as stats
+
+        stats.unscoped_freeze_figures(submission, covers=period.covers)
         if report.latest is not None and report.latest.review == Submission.Review.PENDING:
             Submission.objects.filter(pk=report.latest.pk).update(review=Submission.Review.SUPERSEDED)
         report.versions = version

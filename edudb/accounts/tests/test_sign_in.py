@@ -261,6 +261,7 @@ def test_scheduler_queues_the_daily_tasks_once(cast: Cast, settings: Any) -> Non
         "edudb.quality.tasks.measure_task",
         "edudb.exchange.tasks_exports.purge_exports_task",
         "edudb.reporting.tasks.reporting_daily_task",
+        "edudb.stats.tasks.refresh_live_task",
     ]
     assert enqueue_due() == []
     assert not Account.objects.filter(is_active=True).exists()

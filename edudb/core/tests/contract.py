@@ -76,6 +76,8 @@ class Route:
     # For routes addressed by more than the object's id (``periods/<period>/units/<pk>/``): the URL's keyword
     # arguments for an object of ``objects``; without it the contract reverses with ``{"pk": object.pk}``.
     url_kwargs: Callable[[Any], dict[str, Any]] | None = None
+    # A query string the route needs to do its work (``?indicator=hoc_sinh`` of a statistics table).
+    query: str = ""
 
     def kwargs_for(self, obj: Any) -> dict[str, Any]:
         return self.url_kwargs(obj) if self.url_kwargs is not None else {"pk": obj.pk}

@@ -186,7 +186,7 @@ def check_one(client: Client, route: Route, route_name: str, obj: Any, relation:
     failures = []
     before = state_of(obj) if route.target == "account" and route.method != "get" else None
     audit_before = AuditEntry.objects.count()
-    response = call(client, route, reverse(route_name, kwargs=route.kwargs_for(obj)))
+    response = call(client, route, reverse(route_name, kwargs=route.kwargs_for(obj)) + route.query)
     if in_scope:
         if response.status_code == 404:
             failures.append(f"{relation}: 404 for an object in scope")
@@ -203,7 +203,11 @@ def check_one(client: Client, route: Route, route_name: str, obj: Any, relation:
 
 
 LIST_PAGES = {
-    **{name: "" for name in APP_ROUTE_NAMES if ROUTES[name].target == "none" and ROUTES[name].method == "get"},
+    **{
+        name: ROUTES[name].query
+        for name in APP_ROUTE_NAMES
+        if ROUTES[name].target == "none" and ROUTES[name].method == "get"
+    },
     "core:unit_tree": "?q=tr",
     "core:home": "",
     "accounts:list": "",
@@ -256,7 +260,7 @@ def test_anonymous_is_turned_away(cast: Cast, route_name: str) -> None:
     if route.target == "objects" and route.objects is not None:
         kwargs = route.kwargs_for(route.objects(cast)[0][1])
     before = state_of(cast.school_a1_user)
-    response = call(Client(), route, reverse(route_name, kwargs=kwargs))
+    response = call(Client(), route, reverse(route_name, kwargs=kwargs) + route.query)
     if route.api:
         assert response.status_code in {401, 403}
     else:

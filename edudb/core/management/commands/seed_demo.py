@@ -17,6 +17,7 @@ from edudb.core.demo.people import at_scale
 from edudb.core.demo.reporting import demo_keep_open, seed_reporting
 from edudb.core.models import Unit
 from edudb.quality.scoring import measure
+from edudb.stats.compute import unscoped_refresh_live
 
 
 class Command(BaseCommand):
@@ -99,6 +100,12 @@ class Command(BaseCommand):
                 f"Đã mở kỳ báo cáo đột xuất mẫu trong {time.monotonic() - started:.1f} giây: "
                 f"{played.get('submitted', 0)} đơn vị đã chốt, {played.get('approved', 0)} được duyệt, "
                 f"{played.get('returned', 0)} bị trả lại (demo reporting period)."
+            )
+            started = time.monotonic()
+            figures = unscoped_refresh_live()
+            self.stdout.write(
+                f"Đã tổng hợp {figures} số liệu thống kê trong {time.monotonic() - started:.1f} giây "
+                "(statistics roll-ups)."
             )
         self.stdout.write("")
         self.stdout.write(render_text(rows_from_db()))
