@@ -328,6 +328,14 @@ def indicator_table(
     record_links = RecordLinks(indicator)
     suffixes = [record_links.suffix(a, b) for a, b in spec]
     decimals = indicator.decimals
+    before = _same_period_last_year(user, indicator, source, at, by)
+    if before is not None:  # the change against the same period a year earlier, group by group
+        columns += [Column("_previous", _("Cùng kỳ năm trước")), Column("_change", _("Tăng (+), giảm (−)"))]
+        for group in before.values:
+            if group not in data.values:  # a unit with figures last year and none now still shows, with 0
+                data.values[group] = {}
+                data.labels[group], data.order[group] = before.labels[group], before.order[group]
+                data.codes[group] = before.codes.get(group, "")
     everything: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     rows = []
     for group in sorted(data.values, key=lambda g: data.order[g]):
@@ -336,12 +344,21 @@ def indicator_table(
             everything[key] += value
         value_of = _summer(cells)
         values = [_number(value_of(a, b), decimals) for a, b in spec]
+        if before is not None:
+            previous = _sum(before.values.get(group, {}))
+            values += [_number(previous, decimals), _number(value_of(None, None) - previous, decimals)]
         institution = data.institution.get(group)
         links = record_links.row(institution, suffixes) if institution else []
+        if links and before is not None:
+            links += ["", ""]  # last year's figures are no list of today's records
         link = drill(data.drill[group]) if drill and group in data.drill else ""
         rows.append(Row(data.labels[group], values, code=data.codes.get(group, ""), link=link, links=links))
     value_of = _summer(everything)
-    total = Row(_("Tổng cộng"), [_number(value_of(a, b), decimals) for a, b in spec], is_total=True)
+    totals = [_number(value_of(a, b), decimals) for a, b in spec]
+    if before is not None:
+        previous = sum((_sum(cells) for cells in before.values.values()), ZERO)
+        totals += [_number(previous, decimals), _number(value_of(None, None) - previous, decimals)]
+    total = Row(_("Tổng cộng"), totals, is_total=True)
     return Table(
         title=str(indicator.label),
         columns=columns,
@@ -353,6 +370,16 @@ def indicator_table(
         measure=str(indicator.measure),
         decimals=indicator.decimals,
     )
+
+
+def _same_period_last_year(user: Any, indicator: Indicator, source: Source, at: Unit, by: str) -> Grid | None:
+    """Each group's total in the approved reports of the same period a year earlier — None when there is no such
+    period or nothing of it was approved in the user's reach (a column of zeros would read as growth from nothing)."""
+    previous = comparable_period(user, source)
+    if previous is None:
+        return None
+    before = grid(user, indicator=indicator.code, source=Source(previous), at=at, by=by, totals=True)
+    return before if before.values else None
 
 
 def category_table(user: Any, *, indicator: Indicator, source: Source, at: Unit) -> Table:

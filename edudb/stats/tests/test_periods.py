@@ -142,6 +142,22 @@ def test_key_figures_compare_with_the_same_period_a_year_earlier(cast: Cast) -> 
     key = {k.code: k for k in aggregate.key_figures(cast.so_admin, Source(), cast.so)}
     assert [key["hoc_sinh"].value, key["hoc_sinh"].previous, key["hoc_sinh"].change] == [8, 5, 3]
     assert key["hoc_sinh"].change_percent == Decimal("60.0")
+    # Every table of the indicator says the same, unit by unit: last year's figure and the change.
+    table = aggregate.indicator_table(
+        cast.so_admin, indicator=indicators.by_code()["hoc_sinh"], source=Source(), at=cast.commune_a
+    )
+    keys = [column.key for column in table.columns]
+    assert keys[-2:] == ["_previous", "_change"]
+    rows = {row.code: row.values for row in table.rows}
+    assert rows[cast.school_a1.code][0] == 8 and rows[cast.school_a1.code][-2:] == [5, 3]
+    assert table.total is not None and table.total.values[-2:] == [5, 3]
+    school_row = next(row for row in table.rows if row.code == cast.school_a1.code)
+    assert school_row.links[0] and school_row.links[-2:] == ["", ""]
+    # Another school's commune has nothing approved last year: no such columns rather than a column of zeros.
+    other = aggregate.indicator_table(
+        cast.so_admin, indicator=indicators.by_code()["hoc_sinh"], source=Source(), at=cast.commune_b
+    )
+    assert "_previous" not in [column.key for column in other.columns]
     # The trend shows last year's approved start-of-year figure, then the live one.
     labels, series = aggregate.trend(cast.so_admin, cast.so, ["hoc_sinh"])
     assert labels == [f"{this_year - 1}–{this_year}", "Hiện tại"] and series["hoc_sinh"] == [5, 8]
