@@ -165,24 +165,16 @@ def _audit(by: Any, at: Unit, table: Table, file_format: str, query: str) -> Non
     )
 
 
-def produce_inline(user: Any, params: QueryDict, file_format: str) -> Produced:
-    """A document made while the user waits (small tables), audited as handed out."""
-    query, table = build_table(user, params)
-    produced = render(table, query.at, file_format)
-    _audit(user, query.at, table, file_format, params.urlencode())
-    return produced
-
-
-def wants_background(user: Any, params: QueryDict) -> bool:
-    _query, table = build_table(user, params)
-    return len(table.rows) > INLINE_ROWS
-
-
-def queue_document(user: Any, params: QueryDict, file_format: str) -> StatsDocument:
-    """Record the request and queue its production once this transaction commits."""
+def request_document(user: Any, params: QueryDict, file_format: str) -> Produced | StatsDocument:
+    """A document asked for from a table page, the table built once: made while the user waits when it is small
+    (audited as handed out), else recorded and queued for the worker once this transaction commits."""
     from edudb.stats.tasks import document_task
 
     query, table = build_table(user, params)
+    if len(table.rows) <= INLINE_ROWS:
+        produced = render(table, query.at, file_format)
+        _audit(user, query.at, table, file_format, params.urlencode())
+        return produced
     job = StatsDocument(
         unit=query.at,
         account=user,

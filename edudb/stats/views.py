@@ -209,14 +209,13 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
     params.pop("format", None)
     params["at"] = str(at.pk)  # a queued document resolves its unit again, as its account
     try:
-        if services.wants_background(request.user, params):
-            job = services.queue_document(request.user, params, file_format)
-            return redirect("stats:document_status", pk=job.pk)
-        produced = services.produce_inline(request.user, params, file_format)
+        produced = services.request_document(request.user, params, file_format)
     except ValidationError as exc:
         for text in exc.messages:
             messages.error(request, text)
         return redirect("stats:unit", pk=at.pk)
+    if isinstance(produced, StatsDocument):
+        return redirect("stats:document_status", pk=produced.pk)
     response = HttpResponse(produced.content, content_type=produced.content_type)
     response["Content-Disposition"] = f'attachment; filename="{produced.file_name}"'
     return response
