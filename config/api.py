@@ -6,6 +6,8 @@ from rest_framework.routers import DefaultRouter
 
 from edudb.accounts.api import AccountViewSet, me, obtain_token
 from edudb.core.api import UnitViewSet
+from edudb.feedback import api as api_feedback
+from edudb.incidents import api as api_incidents
 from edudb.quality import api_codelists, api_scores
 from edudb.registry import (
     api_classes,
@@ -19,6 +21,7 @@ from edudb.registry import (
 )
 from edudb.registry.api import SchoolViewSet, SiteViewSet
 from edudb.reporting import api as api_reporting
+from edudb.sharing import api as api_sharing
 from edudb.stats import api as api_stats
 
 router = DefaultRouter()
@@ -39,6 +42,9 @@ for part in (
     api_scores,
     api_reporting,
     api_stats,
+    api_feedback,
+    api_incidents,
+    api_sharing,
 ):
     part.register(router)
 

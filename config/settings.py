@@ -70,6 +70,11 @@ INSTALLED_APPS = [
     "edudb.registry",
     "edudb.exchange",
     "edudb.stats",
+    "edudb.sharing",
+    "edudb.feedback",
+    "edudb.incidents",
+    "edudb.guide",
+    "edudb.oversight",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "edudb.core.context_processors.site",
+                "edudb.guide.context_processors.support",
             ],
         },
     },
@@ -231,6 +237,8 @@ SPECTACULAR_SETTINGS = {
         "AccountKindEnum": "edudb.accounts.models.AccountKind",
         "StaffTransferKindEnum": "edudb.registry.models.movements.StaffTransferKind",
         "StudentEventKindEnum": "edudb.registry.models.movements.StudentEventKind",
+        "IncidentSeverityEnum": "edudb.incidents.models.IncidentSeverity",
+        "QualitySeverityEnum": "edudb.quality.models.Severity",
     },
 }
 

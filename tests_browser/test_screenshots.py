@@ -352,3 +352,37 @@ def test_screenshots_of_the_statistics_pages(page: Page, site: Site, demo: dict[
     saved.append(save(page, "44-stats-dashboard-school"))
 
     finish(saved, watch)
+
+
+def test_screenshots_of_the_governance_pages(page: Page, site: Site, demo: dict[str, Any], watch: BrowserWatch) -> None:
+    """Complaints, outside data requests, incidents, oversight and the guide, over the demo city's examples."""
+    saved: list[Path] = []
+    site.goto(page, "/feedback/public/")
+    expect(page.locator("h1")).to_have_text("Phản ánh, yêu cầu về dữ liệu học sinh")
+    saved.append(save(page, "45-feedback-public-form"))
+
+    sign_in(page, site, "th.admin")
+    page.get_by_role("navigation", name="Chức năng chính").get_by_role("link", name="Phản ánh").click()
+    expect(page.locator("h1")).to_have_text("Phản ánh, yêu cầu về dữ liệu cần xử lý")
+    saved.append(save(page, "46-feedback-handling"))
+    site.sign_out(page)
+
+    sign_in(page, site, "so.admin")
+    nav = page.get_by_role("navigation", name="Chức năng chính")
+    nav.get_by_role("link", name="Yêu cầu dữ liệu").click()
+    expect(page.locator("h1")).to_have_text("Yêu cầu khai thác dữ liệu")
+    saved.append(save(page, "47-sharing-requests"))
+    page.locator("main table a").first.click()
+    saved.append(save(page, "48-sharing-request-detail"))
+    nav.get_by_role("link", name="Sự cố").click()
+    expect(page.locator("h1")).to_have_text("Sự cố kỹ thuật")
+    saved.append(save(page, "49-incidents"))
+    nav.get_by_role("link", name="Giám sát").click()
+    expect(page.locator("h1")).to_contain_text("Tình hình triển khai")
+    saved.append(save(page, "50-oversight-adoption"))
+    site.goto(page, "/oversight/report/")
+    saved.append(save(page, "51-oversight-report"))
+    site.goto(page, "/guide/")
+    expect(page.locator("h1")).to_have_text("Hướng dẫn sử dụng Hệ thống CSDL Ngành")
+    saved.append(save(page, "52-guide-index"))
+    finish(saved, watch)

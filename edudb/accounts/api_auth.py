@@ -32,4 +32,8 @@ class ExpiringTokenAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("Mã truy cập đã hết hạn; hãy lấy mã mới."))
         if user.is_expired:
             raise exceptions.AuthenticationFailed(_("Tài khoản đã hết hạn sử dụng."))
+        from edudb.oversight.terms import needs_acknowledgement
+
+        if needs_acknowledgement(user):
+            raise exceptions.PermissionDenied(_("Hãy hoàn tất các bước bắt buộc trên trang web trước."))
         return user, token

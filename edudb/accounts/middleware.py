@@ -35,6 +35,7 @@ class SessionPolicyMiddleware:
 
     def _enforce(self, request: HttpRequest) -> HttpResponse | None:
         from edudb.accounts.models import Account
+        from edudb.oversight.terms import needs_acknowledgement
 
         user = request.user
         if not isinstance(user, Account):  # only signed-in accounts reach here
@@ -51,12 +52,13 @@ class SessionPolicyMiddleware:
         if (
             path.startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/") else f"/{settings.STATIC_URL}")
             or path in exempt
+            or path.startswith("/guide/")  # the help link works during the first steps too
         ):
             return None
         steps = [
             (request.session.get(ENROL_TOTP), "accounts:totp_enrol"),
             (user.must_change_password, "accounts:password_change"),
-            (user.acknowledged_at is None, "accounts:acknowledge"),
+            (needs_acknowledgement(user), "accounts:acknowledge"),
         ]
         for needed, url_name in steps:
             if needed:

@@ -357,11 +357,15 @@ def change_password(account: Account, *, old_password: str, new_password: str) -
 
 
 @transaction.atomic
-def acknowledge_responsibilities(account: Account) -> None:
-    """The holder accepts their duties under Điều 8.3 at first sign-in."""
+def acknowledge_responsibilities(account: Account, terms: Any = None) -> None:
+    """The holder accepts their duties under Điều 8.3 — at first sign-in and again after the Sở publishes a new
+    version of the terms; the audit entry names the version accepted."""
+    from edudb.oversight.terms import current_terms
+
+    terms = terms or current_terms()
     account.acknowledged_at = timezone.now()
     account.save(update_fields=["acknowledged_at"])
-    audit.record("account.acknowledge", by=account, obj=account)
+    audit.record("account.acknowledge", by=account, obj=account, extra={"terms_version": terms.version})
 
 
 # --- sign-in (R10.1) -------------------------------------------------------------------------------

@@ -108,11 +108,16 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def acknowledge(request: HttpRequest) -> HttpResponse:
+    from edudb.oversight.terms import current_terms
+
+    terms = current_terms()
     form = AcknowledgeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.acknowledge_responsibilities(request.user)  # type: ignore[arg-type]
+        services.acknowledge_responsibilities(request.user, terms)  # type: ignore[arg-type]
         return redirect("core:home")
-    return render(request, "accounts/acknowledge.html", {"form": form})
+    # An account issued before this version was published acknowledged an earlier one: say what changed.
+    renewed = terms.version > 1 and request.user.created_at < terms.published_at  # type: ignore[union-attr]
+    return render(request, "accounts/acknowledge.html", {"form": form, "terms": terms, "renewed": renewed})
 
 
 def qr_svg(uri: str) -> str:

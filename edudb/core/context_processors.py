@@ -11,11 +11,13 @@ from edudb.core.scoping import scope_for
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
+    from edudb.oversight.terms import needs_acknowledgement
+
     user = getattr(request, "user", None)
     setup_pending = bool(
         user is not None
         and user.is_authenticated
-        and (user.must_change_password or user.acknowledged_at is None or request.session.get("edudb_enrol_totp"))
+        and (user.must_change_password or request.session.get("edudb_enrol_totp") or needs_acknowledgement(user))
     )
     return {
         "setup_pending": setup_pending,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from edudb.core.scoping import Domain, Function, ScopedQuerySet
@@ -196,6 +197,7 @@ ACTION_LABELS = {
     "reporting.correction.request": _("Đề nghị điều chỉnh báo cáo đã duyệt"),
     "reporting.correction.decide": _("Quyết định đề nghị điều chỉnh báo cáo"),
     "stats.document": _("Tải văn bản thống kê"),
+    "public.refused": _("Từ chối yêu cầu gửi từ trang công khai"),
 }
 # Record operations read as "<verb> <what>": "Thêm mới học sinh", "Sửa hồ sơ trường".
 RECORD_VERBS = {
@@ -336,3 +338,21 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PublicHit(models.Model):
+    """One post to a page anyone may use without an account (edudb/core/public.py), kept to rate-limit per address.
+
+    Kept in the database, not in a per-process cache, so the limit holds across every worker process.
+    The address is stored only as a keyed hash: the table is not a log of who wrote in.
+    """
+
+    bucket = models.CharField(max_length=40)
+    client = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["bucket", "client", "at"], name="public_hit_window")]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} {self.at:%Y-%m-%d %H:%M}"

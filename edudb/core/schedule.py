@@ -29,6 +29,10 @@ PERIODIC = [
     Periodic("edudb.exchange.tasks_exports.purge_exports_task", dt.timedelta(days=1)),
     Periodic("edudb.reporting.tasks.reporting_daily_task", dt.timedelta(hours=6)),
     Periodic("edudb.stats.tasks.refresh_live_task", dt.timedelta(hours=1)),
+    Periodic("edudb.feedback.tasks.escalate_overdue_task", dt.timedelta(hours=6)),
+    Periodic("edudb.oversight.tasks.open_account_reviews_task", dt.timedelta(days=1)),
+    Periodic("edudb.incidents.tasks.security_clock_task", dt.timedelta(hours=1)),
+    Periodic("edudb.sharing.tasks.expire_releases_task", dt.timedelta(days=1)),
 ]
 
 

@@ -11,13 +11,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from edudb.core.models import Category, Unit, subtree_q
 from edudb.quality.models import UnitScore
-from edudb.reporting.models import ReportingPeriod, ReportState, UnitReport
+from edudb.reporting.models import Extension, ReportingPeriod, ReportState, UnitReport
 from edudb.reporting.services import REPORTING_CATEGORIES
 
 # The board's states: the report's own, with "submitted" split by the deadline that held for the unit.
@@ -128,6 +128,7 @@ def build(
         for r in UnitReport.objects.visible_to(user)
         .filter(period=period, unit__in=root_q_ids(root))
         .select_related("latest", "approved")
+        .annotate(**extension_incident_columns())
     }
     changed = dict(
         UnitScore.objects.visible_to(user)
@@ -168,6 +169,17 @@ def build(
         and (not key or key in row.unit.name_key or query.strip() == row.unit.code)
     ]
     return board
+
+
+def extension_incident_columns() -> dict[str, Any]:
+    """The incident behind the report's latest extension (none when it was granted for another reason), as two
+    columns of the reports' own query — the board stays at three queries. The board shows such an extension as
+    "Gia hạn do sự cố SC-…" with a link to the incident."""
+    latest = Extension.objects.filter(report=OuterRef("pk")).order_by("-granted_at", "-pk")
+    return {
+        "extension_incident_id": Subquery(latest.values("incident_id")[:1]),
+        "extension_incident_number": Subquery(latest.values("incident__number")[:1]),
+    }
 
 
 def root_q_ids(root: Unit) -> Any:

@@ -283,6 +283,15 @@ class Extension(models.Model):
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("người gia hạn")
     )
+    # Granted because of a technical incident (edudb.incidents): the board shows it as "Gia hạn do sự cố SC-…".
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="extensions",
+        verbose_name=_("do sự cố"),
+    )
 
     objects = ScopedQuerySet.as_manager()
 

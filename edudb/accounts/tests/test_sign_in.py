@@ -262,6 +262,10 @@ def test_scheduler_queues_the_daily_tasks_once(cast: Cast, settings: Any) -> Non
         "edudb.exchange.tasks_exports.purge_exports_task",
         "edudb.reporting.tasks.reporting_daily_task",
         "edudb.stats.tasks.refresh_live_task",
+        "edudb.feedback.tasks.escalate_overdue_task",
+        "edudb.oversight.tasks.open_account_reviews_task",
+        "edudb.incidents.tasks.security_clock_task",
+        "edudb.sharing.tasks.expire_releases_task",
     ]
     assert enqueue_due() == []
     assert not Account.objects.filter(is_active=True).exists()

@@ -107,5 +107,21 @@ class Command(BaseCommand):
                 f"Đã tổng hợp {figures} số liệu thống kê trong {time.monotonic() - started:.1f} giây "
                 "(statistics roll-ups)."
             )
+            seed_governance()
         self.stdout.write("")
         self.stdout.write(render_text(rows_from_db()))
+
+
+def seed_governance() -> None:
+    """Examples of the governance workflows over the demo city: complaints, data requests, incidents, oversight."""
+    from edudb.feedback import demo as feedback_demo
+    from edudb.guide import demo as guide_demo
+    from edudb.incidents import demo as incidents_demo
+    from edudb.oversight import demo as oversight_demo
+    from edudb.sharing import demo as sharing_demo
+
+    guide_demo.seed()
+    feedback_demo.seed()
+    incidents_demo.seed()
+    sharing_demo.seed()
+    oversight_demo.seed()
