@@ -379,7 +379,7 @@ def test_screenshots_of_the_governance_pages(page: Page, site: Site, demo: dict[
     saved.append(save(page, "49-incidents"))
     nav.get_by_role("link", name="Giám sát").click()
     expect(page.locator("h1")).to_contain_text("Tình hình triển khai")
-    saved.append(save(page, "50-oversight-adoption"))
+    saved.append(save(page, "50-oversight-adoption", full_page=False))
     site.goto(page, "/oversight/report/")
     saved.append(save(page, "51-oversight-report"))
     site.goto(page, "/guide/")
