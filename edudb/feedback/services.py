@@ -683,6 +683,14 @@ def is_restricted(obj: models.Model) -> bool:
     ).exists()
 
 
+def unscoped_restricted_ids(model: type[models.Model]) -> models.QuerySet[Any]:
+    """The ids of ``model``'s records under a granted restriction, as a subquery: a release to an outside party
+    (``sharing.release``) leaves them out. The record stays in the system and in its unit's own work."""
+    return Feedback.objects.filter(subject_type=model._meta.label_lower, restricted=True, kind=Kind.RESTRICTION).values(
+        "subject_id"
+    )
+
+
 # --- Escalation and oversight ------------------------------------------------------------------------------------------
 
 

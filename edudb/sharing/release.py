@@ -9,7 +9,8 @@ of the request's school year, or of the current one.
 Minimisation: only the approved columns, in the catalogue's order; personal IDs become a keyed pseudonym
 (``BDD-`` + 16 hex digits of HMAC-SHA256 over the request number and the value: the same person has the same
 pseudonym within one release and none can be linked across requests or reversed without the server's key) unless
-the consent names them; health columns are left out unless the consent names them.
+the consent names them; health columns are left out unless the consent names them; records whose subject obtained a
+restriction of processing (a granted personal-data request, ``feedback``) are left out.
 
 Watermark: every sheet's page header and footer, a first line on every data sheet, a first "Thông tin" sheet
 (request, requester, purpose, consent document, retention, what was minimised) and the workbook's properties all
@@ -86,7 +87,10 @@ def rows_of(request: Any, decision: Any, database: str) -> models.QuerySet[Any]:
     query = f"school_year={request.school_year_id}" if request.school_year_id else ""
     view = spec.view_class()
     view.setup(list_request(spec, AnonymousUser(), query))
-    queryset = view.refine(model._default_manager.filter(where))
+    # A data subject who obtained a restriction of processing (R8.4) is not released to anyone outside.
+    from edudb.feedback.services import unscoped_restricted_ids
+
+    queryset = view.refine(model._default_manager.filter(where).exclude(pk__in=unscoped_restricted_ids(model)))
     return prepare(queryset, spec).order_by("unit__path", "pk")
 
 

@@ -95,6 +95,28 @@ def test_only_approved_fields_and_units(cast: Cast) -> None:
     assert [row[1] for row in rows[2:]] == ["Đỗ Văn Hùng"]
 
 
+def test_a_granted_restriction_keeps_the_pupil_out_of_every_release(cast: Cast) -> None:
+    from edudb.feedback import services as feedback
+    from edudb.feedback.models import Kind
+    from edudb.feedback.models import Outcome as Answer
+
+    make_student(cast.school_a1, "Lê Thị Mai")
+    kept = make_student(cast.school_a1, "Đỗ Văn Hùng", birth_date=dt.date(2018, 6, 1))
+    made, _code = feedback.unscoped_file_public(
+        kind=Kind.RESTRICTION,
+        student_code=str(kept.ministry_code),
+        birth_date=kept.birth_date,
+        filer_name="Đỗ Thị Mẹ",
+        filer_relation="mother",
+        filer_contact="0912345678",
+        text="Không cung cấp dữ liệu của cháu cho bên ngoài",
+    )
+    feedback.answer(made, by=cast.school_a1_admin, outcome=Answer.RESTRICTED, text="Đã hạn chế xử lý")
+    request, _code = paper_request(cast.commune_a_admin, cast.school_a1.code)
+    rows = sheet_rows(built(approved(cast, request, fields=["students:ho_va_ten"])))
+    assert [row[0] for row in rows[2:]] == ["Lê Thị Mai"]
+
+
 def test_watermark_everywhere(cast: Cast) -> None:
     make_student(cast.school_a1)
     request, _code = paper_request(cast.commune_a_admin, cast.school_a1.code)
