@@ -107,7 +107,12 @@ class Command(BaseCommand):
                 f"Đã tổng hợp {figures} số liệu thống kê trong {time.monotonic() - started:.1f} giây "
                 "(statistics roll-ups)."
             )
+            started = time.monotonic()
             seed_governance()
+            self.stdout.write(
+                f"Đã tạo ví dụ phản ánh, yêu cầu khai thác dữ liệu, sự cố và hồ sơ tổ chức thực hiện trong "
+                f"{time.monotonic() - started:.1f} giây (governance examples)."
+            )
         self.stdout.write("")
         self.stdout.write(render_text(rows_from_db()))
 
