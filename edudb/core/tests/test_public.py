@@ -12,7 +12,7 @@ from django import forms
 from django.core import signing
 from django.template.response import TemplateResponse
 from django.test import RequestFactory
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from edudb.core import public
 from edudb.core.models import AuditEntry, PublicHit
@@ -90,7 +90,8 @@ def test_throttle_counts_per_address_and_window() -> None:
     refused = public.throttle(first, "test.page", limit=3)
     assert refused is not None and refused.status_code == 429
     assert isinstance(refused, TemplateResponse)
-    refused.render()
+    with translation.override("vi"):  # no middleware here to pick the visitor's language
+        refused.render()
     assert "quá nhiều yêu cầu" in refused.content.decode()
     # Another address and another page are not affected.
     assert public.throttle(other, "test.page", limit=3) is None
