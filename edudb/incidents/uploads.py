@@ -9,6 +9,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from edudb.core.uploads import kind_of_head
+
 MAX_BYTES = 5 * 1024 * 1024  # per screenshot
 MAX_PIXELS = 40_000_000  # a decompression bomb is refused before it is decoded
 MAX_PER_INCIDENT = 10
@@ -25,13 +27,8 @@ class CheckedImage:
 
 def sniff(head: bytes) -> str | None:
     """The image type the first bytes announce: PNG, JPEG, WebP, or None."""
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    return None
+    kind = kind_of_head(head)
+    return f"image/{kind}" if kind in ("png", "jpeg", "webp") else None
 
 
 def check_image(upload: Any) -> CheckedImage:

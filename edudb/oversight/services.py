@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from edudb.core import audit
+from edudb.core import audit, uploads
 from edudb.core.models import AuditEntry, Category, Unit, subtree_q
 from edudb.core.notifications import notify
 from edudb.oversight.models import (
@@ -266,10 +266,7 @@ def check_pdf(upload: Any) -> None:
         raise ValidationError(
             {"rules_file": _("Tệp văn bản: tệp quá lớn (tối đa 10 MB); hãy quét lại ở độ phân giải thấp hơn.")}
         )
-    upload.seek(0)
-    head = upload.read(5)
-    upload.seek(0)
-    if head != b"%PDF-":
+    if uploads.sniff(upload, {"pdf"}) is None:
         raise ValidationError(
             {"rules_file": _("Tệp văn bản: chỉ nhận tệp PDF; hãy lưu hoặc quét văn bản thành PDF rồi tải lên lại.")}
         )

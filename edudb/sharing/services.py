@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from edudb.core import audit
+from edudb.core import audit, uploads
 from edudb.core.models import Category, Unit, subtree_q
 from edudb.core.notifications import notify, unscoped_accounts_holding
 from edudb.core.scoping import Domain, Function, reaches, scope_for
@@ -57,7 +57,7 @@ MAX_KEEP_YEARS = 5
 MAX_RELEASE_DAYS = 90
 MAX_DOWNLOADS = 20
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
-_SCAN_KINDS = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg"}
+_SCAN_KINDS = frozenset({"pdf", "png", "jpeg"})
 
 
 def digest(secret: str) -> str:
@@ -88,12 +88,9 @@ def sniff_scan(upload: Any) -> str:
         raise ValidationError({"scan": _("Bản scan văn bản đồng ý: chưa chọn tệp. Hãy chọn tệp PDF, PNG hoặc JPG.")})
     if upload.size > SCAN_MAX_BYTES:
         raise ValidationError({"scan": _("Bản scan văn bản đồng ý: tệp quá lớn (tối đa 5 MB). Hãy scan lại nhỏ hơn.")})
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for magic, kind in _SCAN_KINDS.items():
-        if head.startswith(magic):
-            return kind
+    kind = uploads.sniff(upload, _SCAN_KINDS)
+    if kind is not None:
+        return kind
     raise ValidationError(
         {"scan": _("Bản scan văn bản đồng ý: tệp không phải PDF, PNG hay JPG (xét theo nội dung tệp). Hãy chọn lại.")}
     )

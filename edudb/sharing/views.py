@@ -8,6 +8,7 @@ may do what (the decision and the revocation belong to the Sở) and say why in 
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from django.contrib import messages
@@ -137,7 +138,7 @@ class RequestCreateView(LoginRequiredMixin, View):
         return self._show(request, form, status=400 if form.is_bound else 200)
 
 
-class _ActionView(LoginRequiredMixin, View):
+class _ActionView(LoginRequiredMixin, View, ABC):
     """A POST action on a request reached with ``Function.APPROVE``."""
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -155,8 +156,9 @@ class _ActionView(LoginRequiredMixin, View):
                 messages.error(request, text)
             return redirect("sharing:detail", pk=obj.pk)
 
+    @abstractmethod
     def act(self, request: HttpRequest, obj: DataRequest) -> HttpResponse:
-        raise NotImplementedError
+        """Do the action (a service call) and answer; a refusal raises and is shown on the request's page."""
 
 
 class TakeUpView(_ActionView):
