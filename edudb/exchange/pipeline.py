@@ -20,6 +20,7 @@ Queries: a constant number per block of rows (lookups by key for the block), nev
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from abc import ABC, abstractmethod
 from collections import defaultdict
@@ -54,6 +55,8 @@ from edudb.quality.codes import repair_personal_id, validate_digits, validate_pe
 from edudb.quality.models import CodeItem
 from edudb.quality.normalise import Kind, normalise_column
 from edudb.quality.text import search_key
+
+logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 5000
 IMPORT_LOCK_CLASS = 7_310_051  # PostgreSQL advisory lock class of import commits (any constant of our own)
@@ -116,6 +119,25 @@ def _shown(value: object) -> str:
     if isinstance(value, dt.date):  # a datetime too
         return f"{value:%d/%m/%Y}"
     return "" if value is None else str(value)
+
+
+class Phases:
+    """Where an import's time goes, phase by phase (seconds, summed over the blocks): logged when a preview or a
+    commit ends, so a slow import can be explained, and read by the import benchmark."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        """Count the time since the previous lap (or the start) towards ``name``."""
+        now = time.perf_counter()
+        self.seconds[name] = self.seconds.get(name, 0.0) + now - self.last
+        self.last = now
+
+    def log(self, job: ImportJob, what: str) -> None:
+        shown = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.seconds.items())
+        logger.info("import %s, %s: %s", job.pk, what, shown, extra={"phases": dict(self.seconds), "what": what})
 
 
 def _json(value: Any) -> Any:
@@ -456,13 +478,16 @@ def preview(job: ImportJob, *, user: Any, progress: Progress | None = None) -> I
     from edudb.exchange import reading, safety
     from edudb.exchange.adapters import adapter_for
 
+    phases = Phases()
     ImportChunk.objects.filter(job=job).delete()
     ImportProblem.objects.filter(job=job).delete()
     path = job.file.path
     try:
         inspected = safety.inspect_upload(Path(path), job.file_name)
+        phases.lap("inspect")
         adapter = adapter_for(job, user)
         table = reading.open_table(Path(path), inspected, adapter.layout)
+        phases.lap("open")
     except (safety.UnsafeFile, reading.WrongTemplate, ImportFailed) as exc:
         return _fail(job, exc.message)
     try:
@@ -506,18 +531,24 @@ def preview(job: ImportJob, *, user: Any, progress: Progress | None = None) -> I
         formulas: dict[int, list[Problem]] = defaultdict(list)  # cells holding a formula without its value
         for problem in _formula_problems(table, headers):
             formulas[problem.row].append(problem)
+        phases.lap("prepare")
         for block in table.chunks(CHUNK_ROWS):
+            phases.lap("read")
             rows, notices = _normalise_block(adapter, block, columns)
+            phases.lap("normalise")
             normalised_cells += len(notices)
             for row in rows:
                 row.errors.extend(formulas.pop(row.number, ()))
                 adapter.unit_for(row, headers)
                 adapter.build(row, headers)
                 adapter.required(row, headers)
+            phases.lap("build")
             adapter.find_existing([row for row in rows if not row.errors])
+            phases.lap("match")
             for row in rows:
                 if not row.errors:
                     adapter.check(row, headers)
+            phases.lap("check")
             for row in rows:
                 for key_field, value in adapter.file_keys(row):
                     key: object = int("1" + value) if value.isascii() and value.isdigit() else value
@@ -538,13 +569,16 @@ def preview(job: ImportJob, *, user: Any, progress: Progress | None = None) -> I
                     row.changes = adapter.changes(row)
                     row.action = RowAction.CHANGED if row.changes else RowAction.UNCHANGED
                 counts[row.action] += 1
-            ImportChunk.objects.create(job=job, number=chunk_number, rows=[_stage_row(row) for row in rows])
+            phases.lap("compare")
+            ImportChunk.of(job, chunk_number, [_stage_row(row) for row in rows]).save(force_insert=True)
             chunk_number += 1
+            phases.lap("stage")
             _insert_problems(job, [problem for row in rows for problem in (*row.errors, *row.warnings)] + notices)
             done += len(rows)
             ImportJob.objects.filter(pk=job.pk).update(progress_done=done, progress_total=max(done, job.progress_total))
             if progress:
                 progress(done)
+            phases.lap("problems")
     except (ImportFailed, safety.UnsafeFile) as exc:  # a sheet found broken part way down
         table.close()
         return _fail(job, exc.message)
@@ -570,6 +604,8 @@ def preview(job: ImportJob, *, user: Any, progress: Progress | None = None) -> I
     job.stage = ""
     job.message = ""
     job.save()
+    phases.lap("finish")
+    phases.log(job, "preview")
     return job
 
 
@@ -634,7 +670,7 @@ def _reject_late(job: ImportJob, late: dict[int, Problem], counts: dict[str, int
             if not ImportProblem.objects.filter(job=job, row=staged["r"], message=problem.message).exists():
                 new_problems.append(problem.model(job))
         if touched:
-            chunk.save(update_fields=["rows"])
+            chunk.save_rows()
     ImportProblem.objects.bulk_create(new_problems, batch_size=2000)
     return counts
 
@@ -661,6 +697,7 @@ def commit(job: ImportJob, *, user: Any, progress: Progress | None = None) -> Im
         stage=_("Đang ghi %(count)s bản ghi") % {"count": total}, progress_done=0, progress_total=total
     )
     shown = _CommitProgress(job.pk, total)
+    phases = Phases()
     try:
         with transaction.atomic():
             _lock_job(job.pk)
@@ -677,6 +714,7 @@ def commit(job: ImportJob, *, user: Any, progress: Progress | None = None) -> Im
                 )
             written = new_count = changed_count = 0
             # Block by block (memory stays flat on a million rows), all in this one transaction.
+            phases.lap("prepare")
             for chunk in ImportChunk.objects.filter(job=job).order_by("number").iterator(chunk_size=2):
                 new = [staged for staged in chunk.rows if staged["a"] == RowAction.NEW]
                 changed = [staged for staged in chunk.rows if staged["a"] == RowAction.CHANGED]
@@ -685,15 +723,20 @@ def commit(job: ImportJob, *, user: Any, progress: Progress | None = None) -> Im
                     for staged in chunk.rows
                     if staged["a"] in (RowAction.CHANGED, RowAction.UNCHANGED)
                 }
+                phases.lap("load")
                 _check_versions(adapter, expected)
+                phases.lap("versions")
                 created = adapter.write(new, changed)
+                phases.lap("write")
                 _record_changes(job, adapter, new, changed, created)
+                phases.lap("history")
                 new_count += len(new)
                 changed_count += len(changed)
                 written += len(new) + len(changed)
                 shown(written)
                 if progress:
                     progress(written)
+                phases.lap("progress")
             entry = audit.record(
                 "import.commit",
                 by=user,
@@ -719,6 +762,11 @@ def commit(job: ImportJob, *, user: Any, progress: Progress | None = None) -> Im
                 stage="",
                 message="",
             )
+            phases.lap("audit")
+        # Leaving the block commits: PostgreSQL checks every foreign key of the rows written here (Django makes them
+        # deferred), about a third of a large commit.
+        phases.lap("transaction_commit")
+        phases.log(job, "commit")
     except ImportFailed as exc:
         ImportJob.objects.filter(pk=job.pk).update(state=ImportState.READY, stage="", message=exc.message)
     except (IntegrityError, ValidationError) as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -151,6 +152,22 @@ def test_preview_counts_normalisations_and_commit(cast: Cast, class_1a: SchoolCl
     assert ImportChange.objects.filter(job=job).count() == 3
     change = ImportChange.objects.get(job=job, object_id=an.pk)
     assert (change.action, change.row, change.object_type) == ("new", 2, "registry.student")
+
+
+def test_preview_and_commit_log_where_their_time_went(
+    cast: Cast, class_1a: SchoolClass, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="edudb.exchange.pipeline"):
+        job = commit(cast, run(cast, xlsx(good_rows())))
+    assert job.state == ImportState.DONE, job.message
+    logged = {
+        record.__dict__["what"]: record.__dict__["phases"] for record in caplog.records if hasattr(record, "phases")
+    }
+    assert list(logged) == ["preview", "commit"]
+    assert {"inspect", "open", "read", "normalise", "build", "match", "check", "stage"} <= set(logged["preview"])
+    assert {"load", "write", "history", "audit", "transaction_commit"} <= set(logged["commit"])
+    assert all(seconds >= 0 for phases in logged.values() for seconds in phases.values())
+    assert f"import {job.pk}, commit: " in caplog.text
 
 
 def test_the_same_file_twice_changes_nothing(cast: Cast, class_1a: SchoolClass) -> None:

@@ -280,3 +280,19 @@ def test_the_words_judged_are_kept_across_chunks_and_forgotten_with_the_memos() 
     assert [change.reasons for change in again.changes] == [(REASON_TONE,), (REASON_CAPITALISE,)]
     clear_memos()
     assert normalise_column(Kind.NAME, ["Lê Thị Thuỷ"], label="Ô").values == ["Lê Thị Thủy"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(columns(), st.integers(1, 12))
+def test_a_column_in_chunks_comes_out_exactly_as_cell_by_cell(column: tuple[Any, ...], size: int) -> None:
+    """Chunk after chunk, as an import hands them in: what a chunk takes from the ones before changes nothing."""
+    kind, values, fonts, options = column
+    clear_memos()
+    got: list[Any] = [[], [], {}]
+    for start in range(0, len(values), size):
+        chunk_fonts = None if fonts is None else fonts[start : start + size]
+        cleaned, changes, errors = by_column(kind, values[start : start + size], chunk_fonts, **options)
+        got[0] += cleaned
+        got[1] += [(start + row, change) for row, change in changes]
+        got[2].update({start + row: message for row, message in errors.items()})
+    assert tuple(got) == cell_by_cell(kind, values, fonts or [None] * len(values), **options)
