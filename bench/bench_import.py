@@ -211,7 +211,9 @@ def _phase_rows(first: _PhaseLog, again: _PhaseLog) -> list[dict[str, Any]]:
         if seconds is None:
             continue
         repeat = again.phases.get(what, {}).get(key)
-        rows.append({"phase": f"{vi} / {en}", "first": round(seconds, 2), "again": round(repeat, 2) if repeat else "—"})
+        rows.append(
+            {"phase": f"{vi} / {en}", "first": round(seconds, 2), "again": "—" if repeat is None else round(repeat, 2)}
+        )
     return rows
 
 
