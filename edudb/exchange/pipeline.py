@@ -654,9 +654,14 @@ def _formula_problems(table: Any, headers: dict[str, tuple[str, int]]) -> list[P
 
 def _reject_late(job: ImportJob, late: dict[int, Problem], counts: dict[str, int]) -> dict[str, int]:
     """Rows found wrong after their block was staged (the first of two rows with one personal ID, a formula):
-    mark them rejected in their block and record the problem."""
+    mark them rejected in their block and record the problem (a query per block of rows, never one per row)."""
+    numbers = sorted(late)
+    recorded: set[tuple[int, str]] = set()
+    for start in range(0, len(numbers), CHUNK_ROWS):
+        in_block = ImportProblem.objects.filter(job=job, row__any_in=numbers[start : start + CHUNK_ROWS])
+        recorded.update(in_block.values_list("row", "message"))
     new_problems = []
-    for chunk in ImportChunk.objects.filter(job=job).order_by("number"):
+    for chunk in ImportChunk.objects.filter(job=job).order_by("number").iterator(chunk_size=2):  # memory stays flat
         touched = False
         for staged in chunk.rows:
             problem = late.get(staged["r"])
@@ -667,7 +672,7 @@ def _reject_late(job: ImportJob, late: dict[int, Problem], counts: dict[str, int
                 counts[RowAction.REJECTED] += 1
                 staged["a"] = RowAction.REJECTED
                 touched = True
-            if not ImportProblem.objects.filter(job=job, row=staged["r"], message=problem.message).exists():
+            if (staged["r"], problem.message) not in recorded:
                 new_problems.append(problem.model(job))
         if touched:
             chunk.save_rows()

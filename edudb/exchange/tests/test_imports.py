@@ -242,6 +242,35 @@ def test_the_same_personal_id_twice_rejects_both_rows(cast: Cast, class_1a: Scho
     assert Student.objects.count() == 0
 
 
+def test_rows_found_wrong_late_cost_no_query_each(cast: Cast, class_1a: SchoolClass) -> None:
+    """The first row of each repeated personal ID is rejected after its block was staged: in one go, not per row."""
+
+    def rows(pairs: int) -> list[list[Any]]:
+        return [
+            ["", f"Đỗ Văn {name} {chr(65 + i)}", born(1), "Nam", "Kinh", "1A", f"03121500{pairs:02d}{i:02d}", "", ""]
+            for i in range(pairs)
+            for name in ("Nam", "Bắc")
+        ]
+
+    counts = []
+    for pairs in (2, 12):
+        job = services.start_import(
+            by=cast.school_a1_user,
+            unit=cast.school_a1,
+            layout="students",
+            upload=upload(xlsx(rows(pairs))),
+            queue=False,
+        )
+        job.state = ImportState.READING
+        job.save()
+        with CaptureQueriesContext(connection) as queries:
+            job = pipeline.preview(job, user=cast.school_a1_user)
+        assert (job.rows_rejected, job.rows_new) == (2 * pairs, 0)
+        assert {p.row for p in errors(job)} == set(range(2, 2 + 2 * pairs))
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
 def test_a_personal_id_held_elsewhere_is_refused_without_saying_whose(cast: Cast, class_1a: SchoolClass) -> None:
     other = Student.objects.create(
         unit=cast.school_b1,
