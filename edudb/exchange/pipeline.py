@@ -53,7 +53,7 @@ from edudb.quality import rules
 from edudb.quality.codelists import CodeMatchers
 from edudb.quality.codes import repair_personal_id, validate_digits, validate_personal_id
 from edudb.quality.models import CodeItem
-from edudb.quality.normalise import Kind, normalise_column
+from edudb.quality.normalise import ColumnMemo, Kind, normalise_column
 from edudb.quality.text import search_key
 
 logger = logging.getLogger(__name__)
@@ -412,8 +412,10 @@ def _normalise_block(
     adapter: Adapter,
     block: Sequence[tuple[int, list[Any]]],
     columns: list[tuple[int, str, Column]],
+    memos: list[ColumnMemo],
 ) -> tuple[list[Row], list[Problem]]:
-    """The block's rows with every mapped column normalised (column by column: the fast path)."""
+    """The block's rows with every mapped column normalised (column by column: the fast path; ``memos``, one per
+    column, kept from block to block so that a text value met in an earlier block is not looked at again)."""
     rows = [
         Row(number, {column.field: values[i] for i, (_c, _h, column) in enumerate(columns)}) for number, values in block
     ]
@@ -428,6 +430,7 @@ def _normalise_block(
             field=column.field,
             max_length=column.max_length,
             length=column.length if kind == Kind.CODE else None,
+            memo=memos[i],
         )
         for row, value in zip(rows, normalised.values, strict=True):
             row.values[column.field] = value
@@ -532,9 +535,10 @@ def preview(job: ImportJob, *, user: Any, progress: Progress | None = None) -> I
         for problem in _formula_problems(table, headers):
             formulas[problem.row].append(problem)
         phases.lap("prepare")
+        memos = [ColumnMemo() for _ in columns]
         for block in table.chunks(CHUNK_ROWS):
             phases.lap("read")
-            rows, notices = _normalise_block(adapter, block, columns)
+            rows, notices = _normalise_block(adapter, block, columns, memos)
             phases.lap("normalise")
             normalised_cells += len(notices)
             for row in rows:

@@ -27,14 +27,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from functools import reduce
-from itertools import chain, compress, filterfalse, repeat
+from itertools import compress, filterfalse, repeat
 from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.text import format_lazy
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from edudb.quality import legacy
@@ -628,6 +628,8 @@ _MOBILE_REASONS = {
     old: format_lazy(gettext_lazy("đầu số cũ {old} → {new}"), old=old, new=new)
     for old, new in OLD_MOBILE_PREFIXES.items()
 }
+_OLD_MOBILE_ONLY: dict[str, Reasons] = {old: (reason,) for old, reason in _MOBILE_REASONS.items()}
+_DIGITS_OLD_MOBILE: dict[str, Reasons] = {old: (REASON_PHONE_DIGITS, reason) for old, reason in _MOBILE_REASONS.items()}
 _AREA_REASONS = {
     old: format_lazy(gettext_lazy("mã vùng cũ {old} → {new}"), old=old, new=new) for old, new, _ in OLD_AREA_CODES
 }
@@ -956,7 +958,11 @@ class Normaliser:
 # precompiled patterns that find anything the per-cell path could change for that kind). Only the values those
 # tests point at, and values that are not text, go through the per-cell cleaner — once per distinct value. Every
 # test is conservative: a value it lets through is one the per-cell path returns unchanged, with no reason and no
-# refusal (``test_normalise_columns`` checks the two paths give the same results on random mixed columns).
+# refusal (``test_normalise_columns`` checks the two paths give the same results on random mixed columns). The
+# usual damage of some kinds is also fixed here, by patterns over the joined values, with the result and reasons the
+# per-cell path gives: a name's capitals or tone style (word by word, below), a text's tone style, a date typed
+# d/m/yyyy or stored as an Excel serial number, a phone number spaced out, with +84, with an old 11-digit mobile
+# prefix, or stored as a number that lost its 0. A value such a pattern cannot settle goes through the per-cell path.
 
 _SEP = "\u241e"  # SYMBOL FOR RECORD SEPARATOR: printable, no letter, no space, composes with nothing, not legacy
 _LEGACY_NON_ASCII = f"\x80-\xff{re.escape(legacy.CP1252_HIGH)}"
@@ -1251,17 +1257,19 @@ def _word_column(strings: list[str], limit: int, name: bool) -> tuple[list[str],
     if max(map(len, strings)) > min(limit, HARD_LIMIT):
         routed += [text for text in strings if len(text) > limit or len(text) > HARD_LIMIT]
         strings = [text for text in strings if len(text) <= limit and len(text) <= HARD_LIMIT]
-    words_of = list(map(str.split, strings, repeat(" ")))
-    vocabulary = set(chain.from_iterable(words_of))
+    # The cells' words split one list at a time and dropped at once (a list kept per cell would be walked by the
+    # garbage collector); split on single spaces, the joined cells give the same words, empty ones included.
+    vocabulary = set(" ".join(strings).split(" "))
     new = list(filterfalse(known.flags.__contains__, vocabulary))
     if new:
         known.learn(new if len(known.flags) + len(new) <= _WORDS_SIZE else list(vocabulary), name)
     fixed: dict[str, tuple[str, Reasons]] = {}
-    is_plain = list(map(known.plain.issuperset, words_of))
+    is_plain = list(map(known.plain.issuperset, map(str.split, strings, repeat(" "))))
     if all(is_plain):
         return routed, fixed
     flags_of, text_of, titled_of = known.flags.__getitem__, known.text.__getitem__, known.titled.__getitem__
-    for text, words in compress(zip(strings, words_of, strict=True), map(operator.not_, is_plain)):
+    for text in compress(strings, map(operator.not_, is_plain)):
+        words = text.split(" ")
         flags = reduce(operator.or_, map(flags_of, words))
         if flags & _ROUTE_FLAG or (flags & _CAP_FLAG and flags & _UNSAFE_TITLE_FLAG):
             routed.append(text)
@@ -1285,12 +1293,47 @@ def _code_suspect(length: int | None) -> re.Pattern[str]:
     return re.compile(f"{_SEP}(?![A-Za-z0-9]{{{length or 1},}}{_SEP})[^{_SEP}]*")
 
 
-def _dates(strings: list[str]) -> tuple[dict[str, date], list[str]]:
-    """dd/mm/yyyy strings as dates (through the shared memo), and the strings that need the per-cell path."""
+def _iso_dates(texts: list[str]) -> list[date | None]:
+    """``date.fromisoformat`` of each text (None where the day does not exist), at C speed when every day exists."""
+    try:
+        return list(map(date.fromisoformat, texts))
+    except ValueError:  # a day that does not exist (31/02): found one by one, left to the per-cell path's message
+        days: list[date | None] = []
+        for text in texts:
+            try:
+                days.append(date.fromisoformat(text))
+            except ValueError:
+                days.append(None)
+        return days
+
+
+# d/m/yyyy with a one-digit day or month (no spaces; a year from 1000 on, which %Y shows with four digits, as
+# zero-padding does): the per-cell path gives the date, with the one reason REASON_DATE_FORM.
+_DATE_LOOSE = re.compile(f"{_SEP}([0-9]{{1,2}}/[0-9]{{1,2}}/[1-9][0-9]{{3}})(?={_SEP})")
+_LONE_DIGIT = re.compile("(?<![0-9])([0-9])(?![0-9])")
+_ISO_DAY = re.compile("([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_DATE_FORM_ONLY: Reasons = (REASON_DATE_FORM,)
+_SERIAL_ONLY: Reasons = (REASON_EXCEL_SERIAL,)
+_SERIAL_ORDINAL = _EXCEL_DAY_ZERO.toordinal() - 1  # + a serial after 60 (Excel's 29/02/1900): that day's ordinal
+
+
+def _dates(strings: list[str]) -> tuple[dict[str, date], list[str], dict[Any, tuple[Any, str, str, Reasons]]]:
+    """dd/mm/yyyy strings as dates (through the shared memo), the strings that need the per-cell path, and the
+    d/m/yyyy strings fixed here: {value: (date, value as shown, the date as shown, reasons)}."""
     suspects = _bad_cells(_DATE_SUSPECT, strings)
+    fixed: dict[Any, tuple[Any, str, str, Reasons]] = {}
     if suspects:
         odd = set(suspects)
         strings = [text for text in strings if text not in odd]
+        loose = _DATE_LOOSE.findall(_joined(suspects))
+        if loose:
+            padded = _LONE_DIGIT.sub(r"0\1", _SEP.join(loose))  # "5/3/2010" → "05/03/2010", how it is shown
+            days = _iso_dates(_DATE_ISO.sub(r"\3-\2-\1", padded).split(_SEP))
+            for text, day, shown in zip(loose, days, padded.split(_SEP), strict=True):
+                if day is not None:
+                    fixed[text] = (day, text, shown, _DATE_FORM_ONLY)
+            if fixed:
+                suspects = [text for text in suspects if text not in fixed]
     known = _DATE_MEMO.get
     dates: dict[str, date] = {}
     unknown = []
@@ -1300,15 +1343,86 @@ def _dates(strings: list[str]) -> tuple[dict[str, date], list[str]]:
         else:
             dates[text] = found[0]
     if unknown:
-        iso = _DATE_ISO.sub(r"\3-\2-\1", _SEP.join(unknown)).split(_SEP)
-        try:
-            made = list(map(date.fromisoformat, iso))
-        except ValueError:  # a day that does not exist: the per-cell path words the message
-            suspects += unknown
-        else:
-            for text, day in zip(unknown, made, strict=True):
+        made = _iso_dates(_DATE_ISO.sub(r"\3-\2-\1", _SEP.join(unknown)).split(_SEP))
+        for text, day in zip(unknown, made, strict=True):
+            if day is None:  # a day that does not exist: the per-cell path words the message
+                suspects.append(text)
+            else:
                 dates[text] = _DATE_MEMO.keep(text, (day, _NO_REASONS))[0]
-    return dates, suspects
+    return dates, suspects, fixed
+
+
+def _serials(numbers: list[float]) -> dict[Any, tuple[Any, str, str, Reasons]]:
+    """Excel serial day numbers (float cells of a date column) fixed here as ``_from_serial`` would: the whole ones
+    after 1905 (no year alone, no 29/02/1900, no time to drop), as {number: (date, shown, date shown, reasons)}."""
+    whole = [number for number in numbers if number.is_integer() and 2100 < number <= _EXCEL_LAST_SERIAL]
+    if not whole:
+        return {}
+    serials = list(map(int, whole))
+    days = list(map(date.fromordinal, map(_SERIAL_ORDINAL.__add__, serials)))
+    shown = _ISO_DAY.sub(r"\3/\2/\1", _SEP.join(map(date.isoformat, days))).split(_SEP)  # years of 4 digits
+    return {
+        number: (day, str(serial), after, _SERIAL_ONLY)
+        for number, serial, day, after in zip(whole, serials, days, shown, strict=True)
+    }
+
+
+_ZERO_ONLY: Reasons = (REASON_PHONE_ZERO,)
+
+
+def _phone_numbers(numbers: list[float]) -> dict[Any, tuple[Any, str, str, Reasons]]:
+    """Number cells of a phone column fixed here as ``_clean_phone`` would: 9 digits, a mobile number once Excel's
+    dropped 0 is put back, as {number: (result, shown, result, reasons)}; the others go to the per-cell path."""
+    whole = [number for number in numbers if number.is_integer() and 1e8 <= number < 1e9]
+    if not whole:
+        return {}
+    shown = list(map(str, map(int, whole)))
+    mobile = _MOBILE.fullmatch
+    return {
+        number: ("0" + digits, digits, "0" + digits, _ZERO_ONLY)
+        for number, digits in zip(whole, shown, strict=True)
+        if mobile("0" + digits)
+    }
+
+
+# Phone numbers in the usual damaged forms, fixed here as ``_clean_phone`` would (a result that is not a 10-digit
+# mobile number goes to the per-cell path): digits in groups split by single spaces (0912 345 678), +84 then the
+# number with or without its 0, an 11-digit number with an old mobile prefix (01683456789).
+_PHONE_SPACED = re.compile(f"{_SEP}([0-9]+(?: [0-9]+)+)(?={_SEP})")
+_PHONE_PLUS = re.compile(f"{_SEP}(\\+84( ?[0-9]+(?: [0-9]+)*))(?={_SEP})")
+_PHONE_OLD = re.compile(f"{_SEP}(01[0-9]{{9}})(?={_SEP})")
+_DIGITS_ONLY: Reasons = (REASON_PHONE_DIGITS,)
+_COUNTRY_ONLY: Reasons = (REASON_PHONE_COUNTRY,)
+_DIGITS_COUNTRY: Reasons = (REASON_PHONE_DIGITS, REASON_PHONE_COUNTRY)
+
+
+def _phones(strings: list[str]) -> tuple[list[str], dict[str, tuple[str, Reasons]]]:
+    """The phone strings needing the per-cell path, and {value: (result, reasons)} for those fixed here."""
+    suspects = _bad_cells(_PHONE_SUSPECT, strings)
+    if not suspects:
+        return suspects, {}
+    joined = _joined(suspects)
+    mobile = _MOBILE.fullmatch
+    fixed: dict[str, tuple[str, Reasons]] = {}
+    spaced = _PHONE_SPACED.findall(joined)
+    if spaced:
+        for text, digits in zip(spaced, _SEP.join(spaced).replace(" ", "").split(_SEP), strict=True):
+            if mobile(digits):
+                fixed[text] = (digits, _DIGITS_ONLY)
+            elif len(digits) == 11 and (new := OLD_MOBILE_PREFIXES.get(digits[:4])) and mobile(new + digits[4:]):
+                fixed[text] = (new + digits[4:], _DIGITS_OLD_MOBILE[digits[:4]])
+    for text, rest in _PHONE_PLUS.findall(joined):
+        digits = rest.replace(" ", "")
+        number = digits if digits[0] == "0" else "0" + digits  # "+84 0912…": the 0 kept by mistake stays one
+        if mobile(number):
+            fixed[text] = (number, _DIGITS_COUNTRY if " " in rest else _COUNTRY_ONLY)
+    for text in _PHONE_OLD.findall(joined):
+        new = OLD_MOBILE_PREFIXES.get(text[:4])
+        if new is not None and mobile(new + text[4:]):
+            fixed[text] = (new + text[4:], _OLD_MOBILE_ONLY[text[:4]])
+    if fixed:
+        suspects = [text for text in suspects if text not in fixed]
+    return suspects, fixed
 
 
 class CellChange(NamedTuple):
@@ -1351,6 +1465,78 @@ class Column:
     errors: dict[int, str]
 
 
+# --- Outcomes kept from chunk to chunk ----------------------------------------------------------------------------
+# An import hands a column over in chunks, and its text values repeat from one chunk to the next: the common full
+# names ("Nguyễn Thị Hương"), the streets and communes of an address. A ``ColumnMemo`` handed with every chunk of one
+# column keeps what the column path made of each distinct text value (left as it is, or its result and its change or
+# refusal), and a value met again is not looked at again. A result depends only on the value and the column's kind,
+# field, label, font, limits and language (a refusal is a translated message): the memo starts afresh when one of
+# these differs, so a kept outcome is exactly what computing it again gives (the Change kept is the same immutable
+# object). Bounded: past ``_MEMO_VALUES`` values it starts afresh, or stops keeping when too few were met again.
+_MEMO_VALUES = 65_536
+
+
+class ColumnMemo:
+    """What ``normalise_column`` made of the text values of one column in its earlier chunks (one per column)."""
+
+    __slots__ = ("context", "looked", "marks", "met", "off", "plain", "results")
+
+    def __init__(self) -> None:
+        self.context: tuple[Any, ...] | None = None
+        self.plain: set[str] = set()  # returned as they are, with nothing to show
+        self.results: dict[str, Any] = {}  # every other value → its result (None: refused)
+        self.marks: dict[str, Change | str] = {}  # those of them with a change, or a refusal's message
+        self.looked = self.met = 0  # values looked up, and found, since the memo last started afresh
+        self.off = False  # too few values came back: keeping them costs more than it saves
+
+    def bind(self, context: tuple[Any, ...]) -> bool:
+        """Make the memo that of ``context`` (starting afresh if it held another's); False: the memo is off."""
+        if context != self.context:
+            self.context = context
+            self._forget()
+            self.off = False
+        return not self.off
+
+    def _forget(self) -> None:
+        self.plain.clear()
+        self.results.clear()
+        self.marks.clear()
+        self.looked = self.met = 0
+
+    def look_up(self, strings: list[str], replaced: dict[Any, Any], marks: dict[Any, Change | str]) -> list[str]:
+        """The strings not met before; those met before have their result and mark put in ``replaced``, ``marks``."""
+        # Two dicts rather than one of (result, mark) pairs, and no Python call per value: fewer objects for the
+        # garbage collector to walk, and the look-up runs at C speed.
+        looked = len(strings)
+        if self.plain:
+            strings = list(filterfalse(self.plain.__contains__, strings))
+        if self.results and strings:
+            met = list(filter(self.results.__contains__, strings))
+            if met:
+                replaced.update(zip(met, map(self.results.__getitem__, met), strict=True))
+                marked = list(filter(self.marks.__contains__, met))
+                marks.update(zip(marked, map(self.marks.__getitem__, marked), strict=True))
+                strings = list(filterfalse(self.results.__contains__, strings))
+        self.looked += looked
+        self.met += looked - len(strings)
+        return strings
+
+    def keep(self, strings: list[str], replaced: dict[Any, Any], marks: dict[Any, Change | str]) -> None:
+        """Remember what became of ``strings`` (values not met before, all looked at now)."""
+        if len(self.plain) + len(self.results) + len(strings) > _MEMO_VALUES:
+            off = self.met * 10 < self.looked  # fewer than one in ten came back: unique values (a code typed as text)
+            self._forget()
+            self.off = off
+            if off or len(strings) > _MEMO_VALUES:
+                return
+        touched = marks.keys() | replaced.keys()
+        self.plain.update(filterfalse(touched.__contains__, strings))
+        changed = list(filter(touched.__contains__, strings))
+        self.results.update(zip(changed, map(replaced.get, changed, changed), strict=True))
+        marked = list(filter(marks.__contains__, changed))
+        self.marks.update(zip(marked, map(marks.__getitem__, marked), strict=True))
+
+
 def normalise_column(
     kind: Kind,
     values: Sequence[Any],
@@ -1361,12 +1547,14 @@ def normalise_column(
     fonts: Sequence[str | None] | None = None,
     max_length: int | None = None,
     length: int | None = None,
+    memo: ColumnMemo | None = None,
 ) -> Column:
     """A column of cells (as python-calamine reads them), each normalised exactly as ``Normaliser.clean`` would.
 
     ``fonts`` gives one font per cell (or ``font`` one for all); ``field`` is put in each change. A refused cell
     gives None in ``values`` and its message in ``errors[row]`` (row: its index in ``values``); ``changes`` are
-    ``CellChange(row, change)`` in cell order.
+    ``CellChange(row, change)`` in cell order. ``memo``: the same ``ColumnMemo`` handed with every chunk of a
+    column, so that text values met in an earlier chunk are not looked at again.
     """
     cleaner = _CLEANERS[kind]
     if fonts is not None:
@@ -1390,11 +1578,20 @@ def normalise_column(
         is_text = list(map(isinstance, uniques, repeat(str)))  # no str subclass here (the types were checked)
         strings = list(compress(uniques, is_text))
         others = list(compress(uniques, map(operator.not_, is_text)))
+    replaced: dict[Any, Any] = {}  # value → its result, where that is another object ("12/03/2010" → a date)
+    marks: dict[Any, Change | str] = {}  # value → its change, or the message refusing it
+    if memo is not None and strings and fonts is None and kind in _TEXT_KINDS:  # see ColumnMemo
+        if memo.bind((kind, field, label, font, max_length, length, get_language())):
+            strings = memo.look_up(strings, replaced, marks)  # it never holds a value with the separator
+        else:
+            memo = None
+    else:
+        memo = None
     if strings and _SEP.join(strings).count(_SEP) != len(strings) - 1:  # the separator was typed: not tested
         others += [text for text in strings if _SEP in text]
         strings = [text for text in strings if _SEP not in text]
-    replaced: dict[Any, Any] = {}  # value → its result, where that is another object ("12/03/2010" → a date)
-    marks: dict[Any, Change | str] = {}  # value → its change, or the message refusing it
+    fixed: dict[str, tuple[str, Reasons]] = {}  # text → text fixed here, with the reasons the per-cell path gives
+    shown_fixed: dict[Any, tuple[Any, str, str, Reasons]] = {}  # value → (result, before, after, reasons) as shown
     if not strings:
         routed: list[Any] = []
     elif kind in _TEXT_KINDS:
@@ -1402,19 +1599,29 @@ def normalise_column(
             routed, fixed = _word_column(strings, max_length or HARD_LIMIT, True)
         else:
             routed, fixed = _text_column(strings, max_length or HARD_LIMIT, kind, font, fonts is not None)
-        for value, (result, reasons) in fixed.items():
-            replaced[value] = result
-            marks[value] = _change(field, label, value, result, reasons, _is_minor(reasons))
     elif kind is Kind.PHONE:
-        routed = _bad_cells(_PHONE_SUSPECT, strings)
+        routed, fixed = _phones(strings)
     elif kind is Kind.CODE:
         routed = _bad_cells(_code_suspect(length), strings)
     elif kind is Kind.DATE:
-        replaced, routed = _dates(strings)
+        dates, routed, shown_fixed = _dates(strings)
+        replaced.update(dates)
     else:  # yes/no, e-mail: few distinct values, each through the per-cell path
         routed = strings
+    for value, (result, reasons) in fixed.items():
+        replaced[value] = result
+        marks[value] = _change(field, label, value, result, reasons, _is_minor(reasons))
     if kind is Kind.DATE:  # a date cell is a date already (a datetime may carry a time: looked at)
         others = [value for value in others if type(value) is not date]
+    numbers = [value for value in others if type(value) is float]  # no bool beside them: see the types above
+    if numbers and (kind is Kind.DATE or kind is Kind.PHONE):
+        numbers_fixed = _serials(numbers) if kind is Kind.DATE else _phone_numbers(numbers)
+        if numbers_fixed:
+            shown_fixed.update(numbers_fixed)
+            others = [value for value in others if value not in numbers_fixed]
+    for value, (result, before, after, reasons) in shown_fixed.items():  # none is minor: a form, a serial, a 0
+        replaced[value] = result
+        marks[value] = _change(field, label, before, after, reasons, False)
     routed += others
     if fonts is not None:
         return _column_by_font(cleaner, values, routed, replaced, marks, label, field, fonts, max_length, length)
@@ -1424,6 +1631,8 @@ def normalise_column(
             replaced[value] = result
         if mark is not None:
             marks[value] = mark
+    if memo is not None and strings:
+        memo.keep(strings, replaced, marks)
     cleaned = list(map(replaced.get, values, values)) if replaced else list(values)
     if not marks:
         return Column(cleaned, [], {})

@@ -7,15 +7,17 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from edudb.quality import legacy
+from edudb.quality import legacy, normalise
 from edudb.quality.normalise import (
     REASON_CAPITALISE,
     REASON_TONE,
     CellChange,
     Change,
+    ColumnMemo,
     Kind,
     Normaliser,
     clear_memos,
@@ -66,12 +68,41 @@ _DATES = st.one_of(
         )
     ),
     st.sampled_from(["31/02/2020", "13/13/2020", "03/25/2020", "60", "2020", "", " 12/03/2010 ", "00/00/0000"]),
+    # The forms the column path fixes itself, and their neighbours that it must leave to the per-cell path.
+    st.sampled_from(
+        ["31/2/2020", "5/13/2020", "5/3/0999", "5/3/999", "05/3/2010", "5/3/2010 ", "5 /3/2010", "0/3/2010"]
+    ),
+    st.sampled_from([60.0, 61.0, 1900.0, 2100.0, 2101.0, 2101.5, 2_958_465.0, 2_958_466.0, -40000.0, 0.0, 1e300]),
+    st.floats(min_value=-10, max_value=3e6),
 )
 _PHONES = st.one_of(
     st.from_regex(r"0(9[0-9]|3[2-9]|16[2-9])[0-9]{7}", fullmatch=True).flatmap(
         lambda number: st.sampled_from([number, f"{number[:4]} {number[4:]}", f"+84{number[1:]}", float(number)])
     ),
     st.sampled_from(["", "abc", "0912345٦٧٨", "0312345678", "(031) 3746220", "12"]),
+    # The damaged forms the column path fixes itself, and their neighbours that it must leave to the per-cell path.
+    st.from_regex(r"0(9[0-9]|3[2-9]|16[2-9]|18[68]|199|11[0-9])[0-9]{7}", fullmatch=True).flatmap(
+        lambda number: st.sampled_from(
+            [
+                f"{number[:4]} {number[4:7]} {number[7:]}",
+                f"{number[:4]}  {number[4:]}",
+                f" {number[:4]} {number[4:]}",
+                f"+84 {number[1:]}",
+                f"+84 {number}",
+                f"+84{number}",
+                f"+84 {number[1:4]} {number[4:]}",
+                f"+84 {number[1:]}1",
+                f"0084 {number[1:]}",
+                f"84 {number[1:]}",
+                f"{number[1:4]} {number[4:]}",
+                float(number[1:]),
+                float(number[2:]),
+                float(number + "1"),
+            ]
+        )
+    ),
+    st.sampled_from(["0313 746 220", "031 3746 220", "+84 313746220", "04 3825 1234", "+84", "+84 ", "0 1"]),
+    st.floats(min_value=1e8 - 2, max_value=1e9 + 2),
 )
 _CODES = st.one_of(
     st.from_regex(r"[0-9]{1,10}", fullmatch=True),
@@ -110,8 +141,10 @@ def cell_by_cell(kind: Kind, values: list[Any], fonts: list[str | None], **optio
     return cleaned, changes, errors
 
 
-def by_column(kind: Kind, values: list[Any], fonts: list[str | None] | None, **options: Any) -> tuple[Any, ...]:
-    column = normalise_column(kind, values, label="Ô", field="f", fonts=fonts, **options)
+def by_column(
+    kind: Kind, values: list[Any], fonts: list[str | None] | None, memo: ColumnMemo | None = None, **options: Any
+) -> tuple[Any, ...]:
+    column = normalise_column(kind, values, label="Ô", field="f", fonts=fonts, memo=memo, **options)
     assert all(isinstance(change, CellChange) for change in column.changes)
     return column.values, [(change.row, change.change) for change in column.changes], column.errors
 
@@ -289,10 +322,57 @@ def test_a_column_in_chunks_comes_out_exactly_as_cell_by_cell(column: tuple[Any,
     kind, values, fonts, options = column
     clear_memos()
     got: list[Any] = [[], [], {}]
+    memo = ColumnMemo()  # one for the column, as the import keeps it
     for start in range(0, len(values), size):
         chunk_fonts = None if fonts is None else fonts[start : start + size]
-        cleaned, changes, errors = by_column(kind, values[start : start + size], chunk_fonts, **options)
+        cleaned, changes, errors = by_column(kind, values[start : start + size], chunk_fonts, memo, **options)
         got[0] += cleaned
         got[1] += [(start + row, change) for row, change in changes]
         got[2].update({start + row: message for row, message in errors.items()})
     assert tuple(got) == cell_by_cell(kind, values, fonts or [None] * len(values), **options)
+
+
+def test_a_memo_hands_later_chunks_what_earlier_ones_made_of_a_value() -> None:
+    clear_memos()
+    memo = ColumnMemo()
+    first = normalise_column(Kind.NAME, ["Trần Thị Thuỷ", "Lê Văn An", "x1"], label="Họ tên", field="f", memo=memo)
+    clear_memos()  # the shared memos forgotten: only the column's memo can know these values
+    again = normalise_column(Kind.NAME, ["Lê Văn An", "x1", "Trần Thị Thuỷ"], label="Họ tên", field="f", memo=memo)
+    assert (memo.looked, memo.met) == (6, 3)
+    assert again.values == ["Lê Văn An", None, "Trần Thị Thủy"]
+    assert again.changes[0].row == 2 and again.changes[0].change is first.changes[0].change  # the same object
+    assert again.errors == {1: first.errors[2]}
+    assert again == normalise_column(Kind.NAME, ["Lê Văn An", "x1", "Trần Thị Thuỷ"], label="Họ tên", field="f")
+
+
+def test_a_memo_starts_afresh_when_the_column_is_another() -> None:
+    memo = ColumnMemo()
+    values = ["Lê Văn Thuỷ", "x1"]
+    kept = normalise_column(Kind.NAME, values, label="Họ tên", field="f", max_length=120, memo=memo)
+    assert kept.values == ["Lê Văn Thủy", None]
+    # Another limit, label or language: what was kept does not hold; each is what a fresh column gives.
+    shorter = normalise_column(Kind.NAME, values, label="Họ tên", field="f", max_length=5, memo=memo)
+    assert shorter.values == [None, None] and "5" in shorter.errors[0]
+    relabelled = normalise_column(Kind.NAME, values, label="Tên cha", field="g", max_length=120, memo=memo)
+    assert relabelled.changes[0].label == "Tên cha" and relabelled.changes[0].field == "g"
+    assert "Tên cha" in relabelled.errors[1]
+    with translation.override("en"):
+        english = normalise_column(Kind.NAME, values, label="Tên cha", field="g", max_length=120, memo=memo)
+        assert english.errors == normalise_column(Kind.NAME, values, label="Tên cha", field="g", max_length=120).errors
+    with translation.override("vi"):
+        assert english.errors != relabelled.errors
+    assert memo.met == 0  # each of them started afresh
+
+
+def test_a_memo_stops_keeping_values_that_never_come_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(normalise, "_MEMO_VALUES", 100)
+    memo = ColumnMemo()
+    for chunk in range(4):  # a column of distinct values (a code typed as text): nothing is met twice
+        values = [f"Mã {chunk * 60 + number}" for number in range(60)]
+        assert normalise_column(Kind.TEXT, values, label="Mã", memo=memo).values == values
+    assert memo.off and not memo.plain and not memo.results and not memo.marks
+    names = ["Lê Văn An"] * 3
+    memo = ColumnMemo()
+    for _chunk in range(80):  # values that come back: kept, and met again
+        normalise_column(Kind.NAME, names, label="Họ tên", memo=memo)
+    assert not memo.off and memo.met == 79
