@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import io
 import logging
@@ -152,6 +153,28 @@ def test_preview_counts_normalisations_and_commit(cast: Cast, class_1a: SchoolCl
     assert ImportChange.objects.filter(job=job).count() == 3
     change = ImportChange.objects.get(job=job, object_id=an.pk)
     assert (change.action, change.row, change.object_type) == ("new", 2, "registry.student")
+
+
+def test_each_notice_says_why_and_the_collector_is_left_as_it_was(cast: Cast, class_1a: SchoolClass) -> None:
+    # The rows of a block are made with the garbage collector held off: it is on again after, or off if it was.
+    assert gc.isenabled()
+    job = run(cast, xlsx(good_rows() * 2))
+    assert gc.isenabled()
+    notices = ImportProblem.objects.filter(job=job, severity=ImportProblem.Severity.NORMALISED)
+    phones = notices.filter(value="+84 98 765 4321").order_by("row")
+    assert [(notice.row, notice.after, notice.message) for notice in phones] == [
+        (row, "0987654321", "chỉ giữ chữ số; bỏ mã nước +84") for row in (4, 7)
+    ]
+    names = notices.filter(field="full_name").order_by("row")
+    assert [(notice.row, notice.message) for notice in names] == [
+        (row, "bỏ dấu cách thừa; viết hoa chữ cái đầu") for row in (2, 5)
+    ]
+    gc.disable()
+    try:
+        run(cast, xlsx(good_rows()))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_preview_and_commit_log_where_their_time_went(
