@@ -344,15 +344,13 @@ def run(context: Context) -> Figures:
         # 0.56 → 0.72 s by column, 0.27 → 0.39 s for the no-op floor, 0.69 → 0.76 s for the read).
         fork = multiprocessing.get_context("fork")
         for attempt in range(repeats):  # interleaved, so a busy moment on the machine hits all alike
-            with fork.Pool(1, maxtasksperchild=1) as pool:
-                read, by_columns, per_column_s = pool.apply(_timed_pass, (path, "by_column"))
+            timed: dict[str, tuple[float, list[float]]] = {}
+            for what in ("by_column", "per_cell", "floor"):
+                with fork.Pool(1, maxtasksperchild=1) as pool:
+                    read, seconds, per_column_s = pool.apply(_timed_pass, (path, what))
                 reads.append(read)
-            with fork.Pool(1, maxtasksperchild=1) as pool:
-                read, normalised, _ = pool.apply(_timed_pass, (path, "per_cell"))
-                reads.append(read)
-            with fork.Pool(1, maxtasksperchild=1) as pool:
-                read, floor, _ = pool.apply(_timed_pass, (path, "floor"))
-                reads.append(read)
+                timed[what] = (seconds, per_column_s)
+            (by_columns, per_column_s), (normalised, _), (floor, _) = timed.values()
             passes.append(normalised)
             floors.append(floor)
             column_passes.append(by_columns)
@@ -518,15 +516,16 @@ def run(context: Context) -> Figures:
                 "phép thử bằng C trên chuỗi nối các giá trị chỉ ra những ô cần xem kỹ. Các lỗi thường gặp (chữ hoa, kiểu "
                 "dấu thanh, ngày d/m/yyyy, số ngày Excel, số điện thoại có dấu cách, +84, đầu số cũ, mất số 0) được sửa "
                 "ngay bằng mẫu trên chuỗi nối; chỉ các ô còn lại đi qua đường từng ô. Mỗi cột có một `ColumnMemo` cho cả "
-                "tệp, như phần nhập giữ: giá trị chữ đã gặp ở khối trước không bị xét lại. Cột «theo cột» của bảng «từng cột» là phần thời gian của cột ấy trong lần chạy theo cột.",
+                "tệp, như phần nhập giữ: giá trị chữ đã gặp ở khối trước không bị xét lại. Cột «theo cột» của bảng "
+                "«từng cột» là phần thời gian của cột ấy trong lần chạy theo cột.",
                 en="By column: each chunk of 10,000 rows has each column taken out as a list and handed whole to "
                 "`normalise_column` (taking the columns out is timed). Each distinct value is looked at once; C-level "
                 "tests over the joined values point at the cells to look at closely. The usual damage (capitals, tone "
                 "style, d/m/yyyy dates, Excel serial days, phone numbers spaced out, with +84, an old prefix or a lost "
                 "0) is fixed there by patterns over the joined values; only the cells left go through the per-cell "
-                "path. Each column has one `ColumnMemo` for the whole file, as the import keeps them: a text value met in "
-                "an earlier chunk is not looked at again. The 'by column' figures of the 'each column' table are that column's share of the "
-                "column pass.",
+                "path. Each column has one `ColumnMemo` for the whole file, as the import keeps them: a text value met "
+                "in an earlier chunk is not looked at again. The 'by column' figures of the 'each column' table are "
+                "that column's share of the column pass.",
             ),
             Text(
                 vi="Dòng «sàn»: cùng vòng lặp từng ô, cùng tham số, với một `clean` chỉ trả lại giá trị: cái giá Python "
