@@ -32,7 +32,7 @@ from decimal import Decimal
 from functools import cached_property, lru_cache
 from itertools import repeat
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, transaction
@@ -56,8 +56,11 @@ from edudb.quality import rules
 from edudb.quality.codelists import CodeMatchers
 from edudb.quality.codes import repair_personal_id, validate_digits, validate_personal_id
 from edudb.quality.models import CodeItem
-from edudb.quality.normalise import ColumnMemo, Kind, normalise_column
+from edudb.quality.normalise import TEXT_KINDS, ColumnMemo, Kind, normalise_column
 from edudb.quality.text import search_key
+
+if TYPE_CHECKING:
+    from edudb.exchange.reading import CellFonts
 
 logger = logging.getLogger(__name__)
 
@@ -432,9 +435,11 @@ def _normalise_block(
     block: Sequence[tuple[int, list[Any]]],
     columns: list[tuple[int, str, Column]],
     memos: list[ColumnMemo],
+    fonts: CellFonts | None = None,
 ) -> tuple[list[Row], list[Problem]]:
     """The block's rows with every mapped column normalised (column by column: the fast path; ``memos``, one per
-    column, kept from block to block so that a text value met in an earlier block is not looked at again)."""
+    column, kept from block to block so that a text value met in an earlier block is not looked at again; ``fonts``:
+    the cells typed in a legacy font, whose text is converted by their font rather than by guessing)."""
     fields = [column.field for _index, _header, column in columns]
     numbers = [number for number, _values in block]
     raws = [values for _number, values in block]  # aligned with ``columns``
@@ -450,6 +455,7 @@ def _normalise_block(
                 cells,
                 label=header,
                 field=column.field,
+                fonts=fonts.column(i, numbers) if fonts is not None and kind in TEXT_KINDS else None,
                 max_length=column.max_length,
                 length=column.length if kind == Kind.CODE else None,
                 memo=memos[i],
@@ -572,7 +578,7 @@ def preview(job: ImportJob, *, user: Any, progress: Progress | None = None) -> I
         memos = [ColumnMemo() for _ in columns]
         for block in table.chunks(CHUNK_ROWS):
             phases.lap("read")
-            rows, notices = _normalise_block(block, columns, memos)
+            rows, notices = _normalise_block(block, columns, memos, table.fonts)
             phases.lap("normalise")
             normalised_cells += len(notices)
             for row in rows:

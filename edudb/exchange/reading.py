@@ -34,9 +34,11 @@ import csv
 import datetime as dt
 import io
 import itertools
+import logging
 import pathlib
 import posixpath
 import re
+import struct
 import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
@@ -51,6 +53,9 @@ from django.utils.translation import gettext as _
 
 from edudb.exchange.layouts import LAYOUTS, Column, Layout, header_key
 from edudb.exchange.safety import Inspected, UnsafeFile
+from edudb.quality import legacy
+
+logger = logging.getLogger(__name__)
 
 STREAMING_FROM = 200 * 2**20  # an .xlsx sheet whose XML is larger than this is read streaming (tests lower it)
 # (200 MB of sheet XML: ≈ 130,000 rows × 30 columns of inline strings, ≈ 450 MB read by calamine at once)
@@ -80,6 +85,30 @@ class DuplicateColumn(WrongTemplate):
 # --- the reader ---------------------------------------------------------------------------------------------------------
 
 
+class CellFonts:
+    """The cells of the mapped columns whose font is a legacy Vietnamese one (.VnTime…, VNI-Times…), by Excel row.
+
+    The font tells how the cell's text was typed, so the normalisation layer converts it for sure rather than by
+    guessing (a word like "Vò" is Vietnamese read either way). One byte per row and mapped column: a code into
+    ``names`` (0: no legacy font), so even a million rows of 30 columns cost 30 MB, and only files that use such a
+    font pay it.
+    """
+
+    def __init__(self, names: list[str], codes: list[bytearray]) -> None:
+        self.names = names
+        self.codes = codes  # per mapped column (its position in TableReader.columns): per Excel row, a code
+
+    def column(self, position: int, numbers: Sequence[int]) -> list[str | None] | None:
+        """The font of the cell of each row ``numbers`` in mapped column ``position``, or None if none is legacy."""
+        codes = self.codes[position]
+        size = len(codes)
+        found = [codes[number] if number < size else 0 for number in numbers]
+        if not any(found):
+            return None
+        names: list[str | None] = [None, *self.names]
+        return [names[code] for code in found]
+
+
 @dataclass
 class TableReader:
     """The table found in a file: where its header is, which column is which, and its data rows."""
@@ -90,6 +119,7 @@ class TableReader:
     ignored: list[str]  # headers present but not recognised (shown to the user)
     total_rows: int | None  # an estimate for the progress bar (None if unknown)
     formula_cells: list[tuple[int, int]]  # (row, col): 1-based row, 0-based column of a formula without a value
+    fonts: CellFonts | None = None  # .xlsx: the mapped cells typed in a legacy Vietnamese font (None: there are none)
     _rows: Callable[[], Iterator[tuple[int, Sequence[Value]]]] | None = field(default=None, repr=False)
     _first_data_row: int = field(default=0, repr=False)  # 1-based: the first row that can hold data
     _closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
@@ -408,6 +438,7 @@ def _reader(
     total_last_row: int | None,
     formula_cells: list[tuple[int, int]] | None = None,
     closers: list[Callable[[], None]] | None = None,
+    fonts: CellFonts | None = None,
 ) -> TableReader:
     first_data_row = header.row + 2 + (1 if header.numbered else 0)  # 1-based
     total = None if total_last_row is None else max(0, total_last_row - first_data_row + 1)
@@ -418,6 +449,7 @@ def _reader(
         ignored=header.ignored,
         total_rows=total,
         formula_cells=formula_cells or [],
+        fonts=fonts,
         _rows=rows,
         _first_data_row=first_data_row,
         _closers=closers or [],
@@ -549,11 +581,23 @@ def _open_calamine(path: pathlib.Path, kind: str, layout: Layout) -> TableReader
             rows=_calamine_rows(sheet, header.columns, first_data_row),
             total_last_row=end[0] + 1 if end else None,
             closers=closers,
+            fonts=_xls_fonts(path, candidate.name, header) if kind == "xls" else None,
         )
     except BaseException:
         for close in reversed(closers):
             close()
         raise
+
+
+def _xls_fonts(path: pathlib.Path, sheet_name: str, header: _Header) -> CellFonts | None:
+    from edudb.exchange.safety import workbook_stream
+
+    wanted = {index: position for position, (index, _text, _column) in enumerate(header.columns)}
+    try:
+        return xls_cell_fonts(workbook_stream(path), sheet_name, wanted)
+    except (ValueError, struct.error, OSError, IndexError):  # calamine read the values: the text is left to the guess
+        logger.warning("the cell fonts of %s could not be read", path.name, exc_info=True)
+        return None
 
 
 # --- xlsx: the package, styles, shared strings, the raw scan, streaming ------------------------------------------------
@@ -642,12 +686,22 @@ def _builtin_kind(number: int) -> int:
     return 2 if number == 46 else 0
 
 
-def _style_kinds(archive: zipfile.ZipFile, member: str | None) -> list[int]:
+@dataclass
+class _Styles:
+    """What the reader needs of an .xlsx's styles, by cell format (``cellXfs``) index."""
+
+    kinds: list[int]  # 0: a number, 1: a date/time, 2: a duration (see _date_kind)
+    legacy_fonts: dict[int, str]  # the formats whose font is a legacy Vietnamese one (.VnTime…, VNI-Times…) → it
+
+
+def _styles(archive: zipfile.ZipFile, member: str | None) -> _Styles:
     root = _parse_part(archive, member) if member else None
     if root is None:
-        return []
+        return _Styles([], {})
     custom: dict[int, int] = {}
+    fonts: list[str] = []
     kinds: list[int] = []
+    legacy_fonts: dict[int, str] = {}
     for child in root:
         name = _local(child.tag)
         if name == "numFmts":
@@ -656,14 +710,22 @@ def _style_kinds(archive: zipfile.ZipFile, member: str | None) -> list[int]:
                     custom[int(fmt.get("numFmtId", "-1"))] = _date_kind(fmt.get("formatCode", ""))
                 except ValueError:
                     continue
+        elif name == "fonts":  # before cellXfs, as the schema orders them
+            fonts = [next((item.get("val", "") for item in font if _local(item.tag) == "name"), "") for font in child]
         elif name == "cellXfs":
             for xf in child:
                 try:
                     number = int(xf.get("numFmtId", "0"))
                 except ValueError:
                     number = 0
+                try:
+                    font = fonts[int(xf.get("fontId", "0"))].strip()
+                except (ValueError, IndexError):
+                    font = ""
+                if font and legacy.font_encoding(font)[0] is not None:
+                    legacy_fonts[len(kinds)] = font
                 kinds.append(custom[number] if number in custom else _builtin_kind(number))
-    return kinds
+    return _Styles(kinds, legacy_fonts)
 
 
 class SharedStrings:
@@ -978,6 +1040,154 @@ def scan_sheet_xml(archive: zipfile.ZipFile, member: str) -> _Scan:
     return _Scan(merges, formulas, last_row)
 
 
+_CELL_START = re.compile(rb"<(?:[\w.-]+:)?c\s([^>]*)>")
+_STYLE_INDEX = re.compile(rb'(?:^|\s)s="(\d+)"')
+# A cell's start tag as Excel, LibreOffice, openpyxl and xlsxwriter write it: r, then s if any, then t, cm, vm.
+_CELL_USUAL = re.compile(
+    rb'<(?:[\w.-]+:)?c r="([A-Z]+)([0-9]+)"(?: s="([0-9]+)")?(?: t="\w+")?(?: cm="\d+")?(?: vm="\d+")?/?>'
+)
+
+
+def _cell_styles(piece: bytes) -> list[tuple[bytes, bytes, bytes]]:
+    """(column letters, row, format index or b"") of each cell start tag of ``piece`` that has a reference."""
+    usual = _CELL_USUAL.findall(piece)
+    if len(usual) == piece.count(b"c r=") and len(usual) == len(_CELL_START.findall(piece)):
+        return usual  # every cell in the usual form: found at C speed
+    cells = []
+    for attributes in _CELL_START.findall(piece):  # attributes in another order, cells without a reference
+        ref = _REF.search(attributes)
+        if ref is not None:
+            style = _STYLE_INDEX.search(attributes)
+            cells.append((ref.group(1), ref.group(2), style.group(1) if style else b""))
+    return cells
+
+
+class _FontCodes:
+    """``CellFonts`` being gathered: a code per legacy font, and per mapped cell the code of its format's font."""
+
+    def __init__(self, legacy_fonts: dict[int, str], wanted: dict[int, int]) -> None:
+        self.names = sorted(set(legacy_fonts.values()))[:255]  # a code per byte; a real workbook has one or two
+        self.code_of = {index: self.names.index(font) + 1 for index, font in legacy_fonts.items() if font in self.names}
+        self.wanted = wanted
+        self.codes = [bytearray() for _ in wanted]
+        self.found = False
+
+    def put(self, column: int, row: int, cell_format: int) -> None:
+        """The cell at ``row`` (as Excel numbers it), ``column`` (0-based) has the format ``cell_format``."""
+        code = self.code_of.get(cell_format, 0)
+        position = self.wanted.get(column) if code else None
+        if position is not None:
+            self.put_code(position, row, code)
+
+    def put_code(self, position: int, row: int, code: int) -> None:
+        codes = self.codes[position]
+        if len(codes) <= row:
+            codes.extend(bytes(row + 1 - len(codes)))
+        codes[row] = code
+        self.found = True
+
+    def result(self) -> CellFonts | None:
+        return CellFonts(self.names, self.codes) if self.found else None
+
+
+def scan_cell_fonts(
+    archive: zipfile.ZipFile, member: str, wanted: dict[int, int], legacy_fonts: dict[int, str]
+) -> CellFonts | None:
+    """The mapped cells (``wanted``: column → position) whose format's font is legacy (``legacy_fonts``: format
+    index → font), in one more pass over the sheet's raw XML, inflated 64 KiB at a time; None if there is none.
+
+    Only a workbook with such a font among its formats is scanned. A cell without an ``s`` attribute has format 0
+    (the workbook's default font); a cell without an ``r`` attribute cannot be placed and is left to the guess.
+    """
+    found = _FontCodes(legacy_fonts, wanted)
+    # The hot loop works on the bytes the pattern gives: the format and column letters are not converted per cell.
+    code_of = {str(index).encode(): code for index, code in found.code_of.items()}
+    code_of[b""] = code_of.get(b"0", 0)  # no s attribute: format 0
+    needles = [b's="' + index + b'"' for index in code_of if index]
+    position_of = {column_letter(index).encode(): position for index, position in wanted.items()}
+    carry = b""
+    try:
+        with archive.open(member) as part:
+            while True:
+                block = part.read(SCAN_STEP)
+                data = carry + block
+                if block:
+                    cut = data.rfind(b">") + 1  # a cell's start tag holds no ">": none is cut in two
+                    if cut <= 0:
+                        carry = data[-2 * 2**20 :]
+                        continue
+                    piece, carry = data[:cut], data[cut:]
+                else:
+                    piece, carry = data, b""
+                if code_of[b""] or any(needle in piece for needle in needles):
+                    for letters, row, style in _cell_styles(piece):
+                        code = code_of.get(style, 0)
+                        position = position_of.get(letters) if code else None
+                        if position is not None:
+                            found.put_code(position, int(row), code)
+                if not block:
+                    break
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise _corrupt(str(exc)[:120]) from None
+    return found.result()
+
+
+# --- xls: the legacy fonts of the cells (calamine reads the values) ----------------------------------------------------
+
+_BIFF_TEXT_CELLS = frozenset({0x00FD, 0x0204, 0x00D6, 0x0006})  # LABELSST, LABEL, RSTRING, FORMULA (a text result)
+
+
+def _biff_short_string(body: bytes, offset: int) -> str:
+    """A ShortXLUnicodeString: a count, a flags byte (bit 0: two bytes a character), the characters."""
+    count, flags = body[offset], body[offset + 1]
+    if flags & 1:
+        return body[offset + 2 : offset + 2 + 2 * count].decode("utf-16-le", "replace")
+    return body[offset + 2 : offset + 2 + count].decode("latin-1")
+
+
+def xls_cell_fonts(data: bytes, sheet_name: str, wanted: dict[int, int]) -> CellFonts | None:
+    """``scan_cell_fonts`` for an .xls (its BIFF8 ``Workbook`` stream): the fonts (FONT records), each cell format's
+    font (XF), then the text cells of the sheet ``sheet_name`` with the format each names; None if no mapped cell is
+    in a legacy font. An Excel 5/95 workbook (BIFF5) is not read: its cells rely on the guess."""
+    if len(data) < 8 or struct.unpack_from("<HHH", data)[::2] != (0x0809, 0x0600):  # a BOF of BIFF8
+        return None
+    fonts: list[str] = []
+    format_fonts: list[int] = []
+    sheets: dict[str, int] = {}
+    offset = 0
+    while offset + 4 <= len(data):  # the globals
+        kind, length = struct.unpack_from("<HH", data, offset)
+        body = data[offset + 4 : offset + 4 + length]
+        offset += 4 + length
+        if kind == 0x0031 and length >= 16:  # FONT: the name at 14
+            fonts.append(_biff_short_string(body, 14).strip())
+        elif kind == 0x00E0 and length >= 2:  # XF: the font first (index 4 is never written: 5 → the 5th)
+            format_fonts.append(struct.unpack_from("<H", body)[0])
+        elif kind == 0x0085 and length >= 8:  # BOUNDSHEET: where the sheet's records start, its name at 6
+            sheets[_biff_short_string(body, 6)] = struct.unpack_from("<I", body)[0]
+        elif kind == 0x000A:  # EOF of the globals
+            break
+    legacy_fonts = {}
+    for index, font in enumerate(format_fonts):
+        at = font - 1 if font > 4 else font
+        name = fonts[at] if at < len(fonts) else ""
+        if name and legacy.font_encoding(name)[0] is not None:
+            legacy_fonts[index] = name
+    offset = sheets.get(sheet_name, -1)
+    if not legacy_fonts or offset < 0:
+        return None
+    fonts_found = _FontCodes(legacy_fonts, wanted)
+    while offset + 4 <= len(data):  # the sheet's records, to its EOF
+        kind, length = struct.unpack_from("<HH", data, offset)
+        if kind in _BIFF_TEXT_CELLS and length >= 6:
+            row, column, cell_format = struct.unpack_from("<HHH", data, offset + 4)
+            fonts_found.put(column, row + 1, cell_format)
+        elif kind == 0x000A:
+            break
+        offset += 4 + length
+    return fonts_found.result()
+
+
 @dataclass
 class _XlsxSheet:
     member: str
@@ -1015,7 +1225,8 @@ def _read_xlsx(path: pathlib.Path, archive: zipfile.ZipFile, layout: Layout) -> 
                 kind, member = rels.get(rel_id or "", ("", ""))
                 if kind == "worksheet" and member in archive.NameToInfo:
                     sheets.append((sheet.get("name", ""), member))
-    kinds = _style_kinds(archive, next((m for k, m in rels.values() if k == "styles"), None))
+    styles = _styles(archive, next((m for k, m in rels.values() if k == "styles"), None))
+    kinds = styles.kinds
     strings = SharedStrings(archive, next((m for k, m in rels.values() if k == "sharedStrings"), None))
     candidates = []
     for name, member in sheets:
@@ -1032,8 +1243,9 @@ def _read_xlsx(path: pathlib.Path, archive: zipfile.ZipFile, layout: Layout) -> 
     candidate, header = _choose(candidates, layout)
     chosen: _XlsxSheet = candidate.extra
     first_data_row = header.row + 2 + (1 if header.numbered else 0)
+    wanted = {index: position for position, (index, _text, _column) in enumerate(header.columns)}
+    fonts = scan_cell_fonts(archive, chosen.member, wanted, styles.legacy_fonts) if styles.legacy_fonts else None
     if chosen.size > STREAMING_FROM:
-        wanted = {index: position for position, (index, _text, _column) in enumerate(header.columns)}
 
         def streamed() -> Iterator[tuple[int, Sequence[Value]]]:
             strings.load_all()
@@ -1046,6 +1258,7 @@ def _read_xlsx(path: pathlib.Path, archive: zipfile.ZipFile, layout: Layout) -> 
             total_last_row=chosen.scan.last_row,
             formula_cells=chosen.scan.formula_cells,
             closers=[archive.close, strings.close],
+            fonts=fonts,
         )
     strings.close()
     archive.close()
@@ -1064,6 +1277,7 @@ def _read_xlsx(path: pathlib.Path, archive: zipfile.ZipFile, layout: Layout) -> 
         total_last_row=end[0] + 1 if end else None,
         formula_cells=chosen.scan.formula_cells,
         closers=closers,
+        fonts=fonts,
     )
 
 

@@ -546,6 +546,14 @@ def _check_ole(path: pathlib.Path, name: str) -> str:
     return "xls"
 
 
+def workbook_stream(path: pathlib.Path) -> bytes:
+    """The whole "Workbook" stream of an .xls that ``inspect_upload`` accepted (its BIFF records); b"" if absent."""
+    with path.open("rb") as raw:
+        ole = _Ole(raw, path.stat().st_size)
+        workbook = next((entry for entry in ole.entries if entry[0] in ("Workbook", "Book") and entry[1] == 2), None)
+        return ole.read(workbook, workbook[3]) if workbook is not None else b""
+
+
 def _check_biff_globals(data: bytes, name: str) -> None:
     """Walk the workbook globals' records: FILEPASS means a password, a macro sheet (BOUNDSHEET type 1) means Excel
     4.0 macros. Stops at the globals' EOF or the end of what was read."""

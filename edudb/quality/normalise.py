@@ -988,7 +988,7 @@ _DATE_SHAPE = "[0-9]{2}/[0-9]{2}/[0-9]{4}"
 _DATE_ISO = re.compile("([0-9]{2})/([0-9]{2})/([0-9]{4})")
 _SAFE_TYPES = frozenset({str, bool, int, float, date, datetime, time, timedelta, type(None)})
 _NUMBER_TYPES = frozenset({bool, int, float})  # equal across types (1 == 1.0 == True), so never deduplicated together
-_TEXT_KINDS = frozenset({Kind.TEXT, Kind.MULTILINE, Kind.NAME})
+TEXT_KINDS = frozenset({Kind.TEXT, Kind.MULTILINE, Kind.NAME})  # the kinds whose cells' font counts
 
 
 def _joined(strings: Iterable[str]) -> str:
@@ -1031,6 +1031,11 @@ def _cells_with(needles: tuple[str, ...], joined: str) -> list[str]:
 
 def _failing(test: Callable[[str], bool], strings: list[str]) -> list[str]:
     return list(compress(strings, map(operator.not_, map(test, strings))))
+
+
+def _beyond_ascii(value: object) -> bool:
+    """The cell's text (as ``_clean_text`` makes it) has a character beyond ASCII: only such a text reads its font."""
+    return value is not None and not (value if type(value) is str else _as_text(value)).isascii()
 
 
 def _not_nfc(text: str) -> bool:
@@ -1561,7 +1566,13 @@ def normalise_column(
         if len(fonts) != len(values):
             raise ValueError(f"{len(fonts)} fonts for {len(values)} values")
         distinct = set(fonts)
-        if len(distinct) == 1 or kind not in _TEXT_KINDS:  # only text reads the font
+        if len(distinct) > 1 and kind in TEXT_KINDS:
+            # Only a text with a character beyond ASCII reads its font (ASCII is the same in every legacy font): an
+            # empty or ASCII cell in another font does not split the column.
+            distinct = set(compress(fonts, map(_beyond_ascii, values)))
+            if len(distinct) <= 1:
+                font = distinct.pop() if distinct else None
+        if len(distinct) <= 1 or kind not in TEXT_KINDS:  # only text reads the font
             font, fonts = (distinct.pop() if len(distinct) == 1 else font), None
     try:
         uniques = dict.fromkeys(values)
@@ -1580,7 +1591,7 @@ def normalise_column(
         others = list(compress(uniques, map(operator.not_, is_text)))
     replaced: dict[Any, Any] = {}  # value → its result, where that is another object ("12/03/2010" → a date)
     marks: dict[Any, Change | str] = {}  # value → its change, or the message refusing it
-    if memo is not None and strings and fonts is None and kind in _TEXT_KINDS:  # see ColumnMemo
+    if memo is not None and strings and fonts is None and kind in TEXT_KINDS:  # see ColumnMemo
         if memo.bind((kind, field, label, font, max_length, length, get_language())):
             strings = memo.look_up(strings, replaced, marks)  # it never holds a value with the separator
         else:
@@ -1594,7 +1605,7 @@ def normalise_column(
     shown_fixed: dict[Any, tuple[Any, str, str, Reasons]] = {}  # value → (result, before, after, reasons) as shown
     if not strings:
         routed: list[Any] = []
-    elif kind in _TEXT_KINDS:
+    elif kind in TEXT_KINDS:
         if kind is Kind.NAME and fonts is None and (font is None or legacy.font_encoding(font)[0] is None):
             routed, fixed = _word_column(strings, max_length or HARD_LIMIT, True)
         else:

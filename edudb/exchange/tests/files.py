@@ -929,13 +929,14 @@ def write_xls(
     merges: Sequence[tuple[int, int, int, int]] = (),
     vba: bool = False,
     password: bool = False,
+    fonts: dict[tuple[int, int], str] | None = None,
 ) -> Path:
     """A real Excel 97-2003 workbook (.xls, BIFF8) with one sheet holding ``rows`` from A1: strings (LABEL),
     numbers (NUMBER), booleans, dates (a NUMBER with the dd/mm/yyyy format); ``merges`` as (first row, last row,
     first col, last col), 0-based. ``vba`` adds a ``_VBA_PROJECT_CUR`` storage (what a workbook with macros
     holds); ``password`` a FILEPASS record (what an .xls saved with a password to open begins with — the cells
-    are left readable here, only the marker matters). Written with the stdlib only: no xlwt (unmaintained) nor
-    LibreOffice is needed."""
+    are left readable here, only the marker matters). ``fonts``: (row, col) → the font of that cell (0-based).
+    Written with the stdlib only: no xlwt (unmaintained) nor LibreOffice is needed."""
     globals_ = bytearray()
     globals_ += _record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 6))  # BOF globals
     if password:
@@ -945,6 +946,9 @@ def write_xls(
     font = struct.pack("<HHHHHBBBB", 200, 0, 0x7FFF, 400, 0, 0, 0, 0, 0) + _biff_string("Arial", 1)
     for _ in range(5):  # fonts 0-3 and 5 (index 4 is never written)
         globals_ += _record(0x0031, font)
+    font_names = sorted(set((fonts or {}).values()))
+    for name_of_font in font_names:  # fonts 6, 7, …
+        globals_ += _record(0x0031, font[:14] + _biff_string(name_of_font, 1))
     globals_ += _record(0x041E, struct.pack("<H", 164) + _biff_string("dd/mm/yyyy"))  # FORMAT 164
 
     def xf(font_index: int, format_index: int, style: bool) -> bytes:
@@ -955,6 +959,9 @@ def write_xls(
         globals_ += xf(0, 0, True)
     globals_ += xf(0, 0, False)  # XF 15: the default cell format
     globals_ += xf(0, 164, False)  # XF 16: dates
+    for number in range(len(font_names)):  # XF 17, 18, …: the cells in fonts 6, 7, …
+        globals_ += xf(6 + number, 0, False)
+    format_of = {cell: 17 + font_names.index(name_of_font) for cell, name_of_font in (fonts or {}).items()}
     globals_ += _record(0x0293, struct.pack("<HBB", 0x8000, 0, 0xFF))  # STYLE Normal (built-in)
     name = sheet_name.encode("utf-16-le")
     boundsheet_at = len(globals_)
@@ -979,7 +986,9 @@ def write_xls(
             elif isinstance(value, (int, float)):
                 sheet += _record(0x0203, struct.pack("<HHHd", r, c, 15, float(value)))
             else:
-                sheet += _record(0x0204, struct.pack("<HHH", r, c, 15) + _biff_string(str(value)))
+                sheet += _record(
+                    0x0204, struct.pack("<HHH", r, c, format_of.get((r, c), 15)) + _biff_string(str(value))
+                )
     if merges:
         sheet += _record(0x00E5, struct.pack("<H", len(merges)) + b"".join(struct.pack("<HHHH", *m) for m in merges))
     sheet += _record(0x000A, b"")

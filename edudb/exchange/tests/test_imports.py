@@ -26,6 +26,7 @@ from edudb.core.tests.clients import signed_in
 from edudb.exchange import pipeline, services
 from edudb.exchange.models import ImportChange, ImportJob, ImportMode, ImportProblem, ImportState
 from edudb.exchange.report import build_report
+from edudb.exchange.tests import files
 from edudb.quality.models import items_of
 from edudb.registry.models import Guardian, IssuedCode, SchoolClass, StaffMember, Student, StudentEvent
 from edudb.reporting.models import SchoolYear
@@ -57,22 +58,30 @@ def born(grade: int) -> str:
     return f"15/03/{year().start_year - grade - 5}"
 
 
-def xlsx(rows: Sequence[Sequence[Any]], headers: Sequence[str] = HEADERS, above: Sequence[Sequence[Any]] = ()) -> bytes:
+def xlsx(
+    rows: Sequence[Sequence[Any]],
+    headers: Sequence[str] = HEADERS,
+    above: Sequence[Sequence[Any]] = (),
+    fonts: dict[tuple[int, int], str] | None = None,
+) -> bytes:
+    """The rows under ``headers`` (``fonts``: (data row, column) → the font of that cell, 0-based)."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    formats = {font: workbook.add_format({"font_name": font}) for font in set((fonts or {}).values())}
     sheet = workbook.add_worksheet("Dữ liệu")
     r = 0
     for line in above:
         sheet.write_row(r, 0, line)
         r += 1
     sheet.write_row(r, 0, headers)
-    for row in rows:
+    for number, row in enumerate(rows):
         r += 1
         for c, value in enumerate(row):
+            cell_format = formats.get((fonts or {}).get((number, c), ""))
             if isinstance(value, (int, float)) and not isinstance(value, bool):
-                sheet.write_number(r, c, value)
+                sheet.write_number(r, c, value, cell_format)
             elif value not in (None, ""):
-                sheet.write_string(r, c, str(value))
+                sheet.write_string(r, c, str(value), cell_format)
     workbook.close()
     return buffer.getvalue()
 
@@ -175,6 +184,36 @@ def test_each_notice_says_why_and_the_collector_is_left_as_it_was(cast: Cast, cl
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "xls"])
+def test_text_typed_in_a_legacy_font_is_converted_by_its_font(
+    cast: Cast, class_1a: SchoolClass, suffix: str, tmp_path: Any
+) -> None:
+    # "Vò Lan" is TCVN3 for "Vũ Lan", "Phan Thò An" VNI for "Phan Thị An": without the font both stay as they are,
+    # since either reading is Vietnamese ("vò", "thò"); the cell's font settles it.
+    rows = [
+        ["", "Vò Lan", born(1), "Nam", "Kinh", "1A", "", "Phan Thò An", ""],
+        ["", "Vò Lan", born(1), "Nữ", "Kinh", "1A", "", "Phan Thò An", ""],  # the same text in a Unicode font
+    ]
+    fonts = {(0, 1): ".VnTime", (0, 7): "VNI-Times", (1, 1): "Times New Roman", (1, 7): "Arial"}
+    if suffix == "xlsx":
+        content = xlsx(rows, fonts=fonts)
+    else:  # the header is row 0 of the .xls
+        xls_fonts = {(row + 1, col): font for (row, col), font in fonts.items()}
+        content = files.write_xls(tmp_path / "cu.xls", [HEADERS, *rows], fonts=xls_fonts).read_bytes()
+    job = commit(cast, run(cast, content, name=f"hoc-sinh.{suffix}"))
+    assert job.state == ImportState.DONE, job.message
+    stored = Student.objects.filter(unit=cast.school_a1).order_by("gender").values_list("full_name", flat=True)
+    assert sorted(stored) == ["Vò Lan", "Vũ Lan"]
+    assert set(Guardian.objects.values_list("full_name", flat=True)) == {"Phan Thị An", "Phan Thò An"}
+    notices = ImportProblem.objects.filter(job=job, severity=ImportProblem.Severity.NORMALISED).order_by(
+        "row", "column_index"
+    )
+    assert [(notice.row, notice.value, notice.after, notice.message) for notice in notices] == [
+        (2, "Vò Lan", "Vũ Lan", "chuyển từ phông TCVN3 (.VnTime) sang Unicode"),
+        (2, "Phan Thò An", "Phan Thị An", "chuyển từ phông VNI sang Unicode"),
+    ]
 
 
 def test_preview_and_commit_log_where_their_time_went(

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import os
 import pathlib
+import struct
 import subprocess
 import sys
 import unicodedata
@@ -595,3 +596,103 @@ def test_excel_dates():
     assert reading.excel_date(1, 1, True) == dt.date(1904, 1, 2)
     assert reading.excel_date(1.5, 2, False) == dt.timedelta(days=1, hours=12)
     assert reading.excel_date(3e6, 1, False) == 3e6  # past year 9999: the number stays
+
+
+# --- legacy fonts: how a cell's text was typed ------------------------------------------------------------------------
+
+
+def _fonts_xlsx(path, rows, fonts, *, default_font=None):
+    """``rows`` (header first) with ``fonts[(row, col)]`` (0-based) as the font of those cells."""
+    import xlsxwriter
+
+    options = {"default_format_properties": {"font_name": default_font}} if default_font else {}
+    workbook = xlsxwriter.Workbook(str(path), options)
+    sheet = workbook.add_worksheet("Dữ liệu")
+    formats = {}
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            font = fonts.get((r, c))
+            if font is not None and font not in formats:
+                formats[font] = workbook.add_format({"font_name": font})
+            sheet.write(r, c, value, formats.get(font))
+    workbook.close()
+    return path
+
+
+def test_cells_typed_in_a_legacy_font_are_found_with_their_font(tmp_path, path_kind):
+    rows = [files.STUDENT_HEADERS, *[[str(value) for value in row] for row in ROWS]]
+    fonts = {(1, 1): ".VnTime", (2, 1): "VNI-Times", (3, 1): "Times New Roman", (1, 7): ".VnTimeH", (2, 0): ".VnArial"}
+    table = table_of(_fonts_xlsx(tmp_path / "cu.xlsx", rows, fonts))
+    try:
+        assert table.fonts is not None
+        numbers = [2, 3, 4, 5, 10_000]  # the last one past the sheet
+        names = fields(table)
+        assert table.fonts.column(names.index("full_name"), numbers) == [".VnTime", "VNI-Times", None, None, None]
+        assert table.fonts.column(names.index("father_name"), numbers) == [".VnTimeH", None, None, None, None]
+        assert table.fonts.column(names.index("ministry_code"), numbers) == [None, ".VnArial", None, None, None]
+        assert table.fonts.column(names.index("mother_name"), numbers) is None  # none of its cells: nothing to pass
+        assert len([row for block in table.chunks() for row in block]) == 4  # the values are read as before
+    finally:
+        table.close()
+
+
+def test_a_workbook_typed_in_a_legacy_default_font(tmp_path, path_kind):
+    # Old workbooks often set .VnTime as the Normal style's font: every cell without a format of its own has it.
+    rows = [files.STUDENT_HEADERS, *[[str(value) for value in row] for row in ROWS]]
+    table = table_of(_fonts_xlsx(tmp_path / "cu.xlsx", rows, {(2, 1): "Arial"}, default_font=".VnTime"))
+    try:
+        column = table.fonts.column(fields(table).index("full_name"), [2, 3, 4, 5])
+        assert column == [".VnTime", None, ".VnTime", ".VnTime"]  # the Arial cell is Unicode
+    finally:
+        table.close()
+
+
+def test_a_workbook_without_a_legacy_font_costs_no_scan(tmp_path, path_kind, monkeypatch):
+    rows = [files.STUDENT_HEADERS, *[[str(value) for value in row] for row in ROWS]]
+    path = _fonts_xlsx(tmp_path / "moi.xlsx", rows, {(1, 1): "Times New Roman", (2, 1): "Calibri"})
+
+    def no_scan(*args, **kwargs):
+        raise AssertionError("scanned")
+
+    monkeypatch.setattr(reading, "scan_cell_fonts", no_scan)
+    table = table_of(path)
+    table.close()
+    assert table.fonts is None
+
+
+def test_cell_formats_are_found_whatever_the_order_of_the_attributes():
+    usual = b'<row r="7"><c r="A7" s="3" t="s"><v>1</v></c><c r="B7"/><c r="C7" t="n" cm="1"><v>2</v></c></row>'
+    assert reading._cell_styles(usual) == [(b"A", b"7", b"3"), (b"B", b"7", b""), (b"C", b"7", b"")]
+    # Another writer's order and prefix; a cell with no reference cannot be placed and is left out.
+    odd = b'<x:row><x:c t="s" s="3" r="C7"><x:v>1</x:v></x:c><x:c s="4"><x:v>2</x:v></x:c><x:c r="D7" t="n"/></x:row>'
+    assert reading._cell_styles(odd) == [(b"C", b"7", b"3"), (b"D", b"7", b"")]
+
+
+def test_cells_typed_in_a_legacy_font_in_an_xls(tmp_path):
+    rows = [["DANH SÁCH"], files.STUDENT_HEADERS, *[[str(value) for value in row] for row in ROWS]]
+    fonts = {(2, 1): ".VnTime", (3, 1): "VNI-Times", (4, 1): "Arial", (2, 7): ".VnTimeH", (0, 0): ".VnTime"}
+    table = table_of(files.write_xls(tmp_path / "cu.xls", rows, fonts=fonts))
+    try:
+        names = fields(table)
+        assert table.fonts.column(names.index("full_name"), [3, 4, 5, 6]) == [".VnTime", "VNI-Times", None, None]
+        assert table.fonts.column(names.index("father_name"), [3, 4, 5, 6]) == [".VnTimeH", None, None, None]
+        assert table.fonts.column(names.index("mother_name"), [3, 4, 5, 6]) is None
+        assert [values for block in table.chunks() for _number, values in block] == rows[2:]  # read as before
+    finally:
+        table.close()
+    plain = table_of(files.write_xls(tmp_path / "moi.xls", rows, fonts={(2, 1): "Times New Roman"}))
+    plain.close()
+    assert plain.fonts is None
+
+
+def test_the_fonts_of_an_unreadable_xls_are_left_to_the_guess(tmp_path, monkeypatch, caplog):
+    rows = [files.STUDENT_HEADERS, *[[str(value) for value in row] for row in ROWS]]
+    path = files.write_xls(tmp_path / "cu.xls", rows, fonts={(1, 1): ".VnTime"})
+
+    def broken(*args):
+        raise struct.error("unpack_from requires a buffer of at least 6 bytes")
+
+    monkeypatch.setattr(reading, "xls_cell_fonts", broken)
+    _table, read = read_all(path)
+    assert _table.fonts is None and len(read) == 4  # the values are read all the same
+    assert "could not be read" in caplog.text

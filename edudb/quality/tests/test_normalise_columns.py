@@ -215,6 +215,21 @@ def test_fonts_per_cell_decide_the_legacy_conversion() -> None:
         normalise_column(Kind.TEXT, values, label="Ô", fonts=[None])
 
 
+def test_empty_and_ascii_cells_in_another_font_do_not_split_a_column(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A sheet typed in .VnTime has empty cells with no font and ASCII cells in any: the font they have changes
+    # nothing, so the column is still normalised with its one font (not cell by cell with each cell's font).
+    values = ["Vò Lan", "", "An", "Vò Lan", 12.0, "NguyÔn ThÞ H\xad¬ng"]
+    fonts = [".VnTime", None, "Arial", ".VnTime", "Arial", ".VnTime"]
+
+    def not_by_font(*args: Any) -> None:
+        raise AssertionError("normalised cell by cell, by font")
+
+    monkeypatch.setattr(normalise, "_column_by_font", not_by_font)
+    got = by_column(Kind.NAME, values, fonts)
+    assert got[0] == ["Vũ Lan", "", "An", "Vũ Lan", None, "Nguyễn Thị Hương"]
+    assert got == by_column(Kind.NAME, values, [".VnTime"] * len(values)) == cell_by_cell(Kind.NAME, values, fonts)
+
+
 def test_one_and_true_are_not_taken_for_each_other() -> None:
     values = [True, 1.0, 1, "1", False, 0.0]
     for kind in (Kind.TEXT, Kind.YES_NO, Kind.DATE, Kind.PHONE):
