@@ -20,6 +20,10 @@ Formats:
   UTF-8 buffer with offsets. Both paths give the same values (tested by forcing the threshold).
 - For every .xlsx, one raw pass over each sheet's XML (inflated 64 KiB at a time, never held whole) finds the
   merged ranges and the cells holding a formula without a cached value (``formula_cells``).
+- The cells typed in a legacy Vietnamese font (.VnTime…, VNI-Times…), so that their text is converted by its font
+  rather than guessed (``TableReader.fonts``): for an .xlsx, read from ``styles.xml`` and, only when a cell format
+  has such a font, one more raw pass over the sheet's XML (``scan_cell_fonts``); for an .xls, from the BIFF records
+  of its ``Workbook`` stream (``xls_cell_fonts``): python-calamine does not give fonts.
 - .csv with the encoding ``safety`` found; the delimiter (``,`` ``;`` or tab) is the one under which the header
   matches best.
 
@@ -119,7 +123,7 @@ class TableReader:
     ignored: list[str]  # headers present but not recognised (shown to the user)
     total_rows: int | None  # an estimate for the progress bar (None if unknown)
     formula_cells: list[tuple[int, int]]  # (row, col): 1-based row, 0-based column of a formula without a value
-    fonts: CellFonts | None = None  # .xlsx: the mapped cells typed in a legacy Vietnamese font (None: there are none)
+    fonts: CellFonts | None = None  # .xlsx, .xls: the mapped cells typed in a legacy Vietnamese font (None: none are)
     _rows: Callable[[], Iterator[tuple[int, Sequence[Value]]]] | None = field(default=None, repr=False)
     _first_data_row: int = field(default=0, repr=False)  # 1-based: the first row that can hold data
     _closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
