@@ -164,11 +164,22 @@ def test_preview_counts_normalisations_and_commit(cast: Cast, class_1a: SchoolCl
     assert (change.action, change.row, change.object_type) == ("new", 2, "registry.student")
 
 
-def test_each_notice_says_why_and_the_collector_is_left_as_it_was(cast: Cast, class_1a: SchoolClass) -> None:
-    # The rows of a block are made with the garbage collector held off: it is on again after, or off if it was.
+def test_each_notice_says_why_and_the_collector_is_left_as_it_was(
+    cast: Cast, class_1a: SchoolClass, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A block is worked on with the garbage collector held off: it is on again after, or off if it was.
+    collector_on: list[bool] = []
+    stage_row = pipeline._stage_row
+
+    def staged(row: Any) -> Any:
+        collector_on.append(gc.isenabled())
+        return stage_row(row)
+
+    monkeypatch.setattr(pipeline, "_stage_row", staged)
     assert gc.isenabled()
     job = run(cast, xlsx(good_rows() * 2))
     assert gc.isenabled()
+    assert collector_on == [False] * 6  # held off while the block's rows were staged
     notices = ImportProblem.objects.filter(job=job, severity=ImportProblem.Severity.NORMALISED)
     phones = notices.filter(value="+84 98 765 4321").order_by("row")
     assert [(notice.row, notice.after, notice.message) for notice in phones] == [
