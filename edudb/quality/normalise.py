@@ -1569,10 +1569,8 @@ def normalise_column(
         if len(distinct) > 1 and kind in TEXT_KINDS:
             # Only a text with a character beyond ASCII reads its font (ASCII is the same in every legacy font): an
             # empty or ASCII cell in another font does not split the column.
-            distinct = set(compress(fonts, map(_beyond_ascii, values)))
-            if len(distinct) <= 1:
-                font = distinct.pop() if distinct else None
-        if len(distinct) <= 1 or kind not in TEXT_KINDS:  # only text reads the font
+            distinct = set(compress(fonts, map(_beyond_ascii, values))) or {None}
+        if len(distinct) == 1 or kind not in TEXT_KINDS:  # only text reads the font
             font, fonts = (distinct.pop() if len(distinct) == 1 else font), None
     try:
         uniques = dict.fromkeys(values)
