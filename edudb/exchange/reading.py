@@ -991,6 +991,27 @@ def _safe_cut(data: bytes) -> int:
     return max(cell_end + 2 if cell_end >= 0 else 0, row_end + 6 if row_end >= 0 else 0, max(row_start, 0))
 
 
+def _sheet_pieces(archive: zipfile.ZipFile, member: str) -> Iterator[bytes]:
+    """A sheet's raw XML, inflated 64 KiB at a time, in pieces cut where no cell is cut in two (``_safe_cut``)."""
+    carry = b""
+    try:
+        with archive.open(member) as part:
+            while True:
+                block = part.read(SCAN_STEP)
+                data = carry + block
+                if not block:
+                    yield data
+                    return
+                cut = _safe_cut(data)
+                if cut <= 0:
+                    carry = data[-2 * 2**20 :]  # no cell is this long: keep a bounded tail
+                    continue
+                carry = data[cut:]
+                yield data[:cut]
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise _corrupt(str(exc)[:120]) from None
+
+
 @dataclass
 class _Scan:
     merges: list[Merge]
@@ -999,48 +1020,29 @@ class _Scan:
 
 
 def scan_sheet_xml(archive: zipfile.ZipFile, member: str) -> _Scan:
-    """One pass over a sheet's raw XML, inflated 64 KiB at a time: the merged ranges (they come after the data),
+    """One pass over a sheet's raw XML (``_sheet_pieces``): the merged ranges (they come after the data),
     the cells holding a formula but no cached value, the last row of the declared dimension. Regular expressions
     run only on the pieces that hold a formula or a merge, so a plain sheet costs its inflation only."""
     merges: list[Merge] = []
     formulas: list[tuple[int, int]] = []
     last_row: int | None = None
-    carry = b""
-    first = True
-    try:
-        with archive.open(member) as part:
-            while True:
-                block = part.read(SCAN_STEP)
-                data = carry + block
-                if first:
-                    first = False
-                    dimension = _DIMENSION.search(data[:4096])
-                    last_row = int(dimension.group(1)) if dimension else None
-                if block:
-                    cut = _safe_cut(data)
-                    if cut <= 0:
-                        carry = data[-2 * 2**20 :]  # no cell is this long: keep a bounded tail
-                        continue
-                    piece, carry = data[:cut], data[cut:]
-                else:
-                    piece, carry = data, b""
-                if b"f>" in piece or b"<f " in piece or b":f " in piece:
-                    for match in _CELL.finditer(piece):
-                        body = match.group(3)
-                        if _HAS_F.search(body) and not _HAS_V.search(body):
-                            ref = _REF.search(match.group(2))
-                            if ref:
-                                formulas.append((int(ref.group(2)), column_index(ref.group(1).decode())))
-                if b"mergeCell" in piece:
-                    for match in _MERGE.finditer(piece):
-                        a, r1, b, r2 = match.groups()
-                        c1 = column_index(a.decode())
-                        c2 = column_index(b.decode()) if b else c1
-                        merges.append((int(r1) - 1, c1, int(r2 or r1) - 1, c2))
-                if not block:
-                    break
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise _corrupt(str(exc)[:120]) from None
+    for number, piece in enumerate(_sheet_pieces(archive, member)):
+        if number == 0:  # the dimension comes first, before the data
+            dimension = _DIMENSION.search(piece[:4096])
+            last_row = int(dimension.group(1)) if dimension else None
+        if b"f>" in piece or b"<f " in piece or b":f " in piece:
+            for match in _CELL.finditer(piece):
+                body = match.group(3)
+                if _HAS_F.search(body) and not _HAS_V.search(body):
+                    ref = _REF.search(match.group(2))
+                    if ref:
+                        formulas.append((int(ref.group(2)), column_index(ref.group(1).decode())))
+        if b"mergeCell" in piece:
+            for match in _MERGE.finditer(piece):
+                a, r1, b, r2 = match.groups()
+                c1 = column_index(a.decode())
+                c2 = column_index(b.decode()) if b else c1
+                merges.append((int(r1) - 1, c1, int(r2 or r1) - 1, c2))
     return _Scan(merges, formulas, last_row)
 
 
@@ -1098,7 +1100,7 @@ def scan_cell_fonts(
     archive: zipfile.ZipFile, member: str, wanted: dict[int, int], legacy_fonts: dict[int, str]
 ) -> CellFonts | None:
     """The mapped cells (``wanted``: column → position) whose format's font is legacy (``legacy_fonts``: format
-    index → font), in one more pass over the sheet's raw XML, inflated 64 KiB at a time; None if there is none.
+    index → font), in one more pass over the sheet's raw XML (``_sheet_pieces``); None if there is none.
 
     Only a workbook with such a font among its formats is scanned. A cell without an ``s`` attribute has format 0
     (the workbook's default font); a cell without an ``r`` attribute cannot be placed and is left to the guess.
@@ -1109,30 +1111,13 @@ def scan_cell_fonts(
     code_of[b""] = code_of.get(b"0", 0)  # no s attribute: format 0
     needles = [b's="' + index + b'"' for index in code_of if index]
     position_of = {column_letter(index).encode(): position for index, position in wanted.items()}
-    carry = b""
-    try:
-        with archive.open(member) as part:
-            while True:
-                block = part.read(SCAN_STEP)
-                data = carry + block
-                if block:
-                    cut = data.rfind(b">") + 1  # a cell's start tag holds no ">": none is cut in two
-                    if cut <= 0:
-                        carry = data[-2 * 2**20 :]
-                        continue
-                    piece, carry = data[:cut], data[cut:]
-                else:
-                    piece, carry = data, b""
-                if code_of[b""] or any(needle in piece for needle in needles):
-                    for letters, row, style in _cell_styles(piece):
-                        code = code_of.get(style, 0)
-                        position = position_of.get(letters) if code else None
-                        if position is not None:
-                            found.put_code(position, int(row), code)
-                if not block:
-                    break
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise _corrupt(str(exc)[:120]) from None
+    for piece in _sheet_pieces(archive, member):
+        if code_of[b""] or any(needle in piece for needle in needles):
+            for letters, row, style in _cell_styles(piece):
+                code = code_of.get(style, 0)
+                position = position_of.get(letters) if code else None
+                if position is not None:
+                    found.put_code(position, int(row), code)
     return found.result()
 
 
