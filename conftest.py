@@ -15,6 +15,7 @@ Accounts: each unit but the offices has its admin (``<unit>_admin``); ``office_t
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,6 +98,42 @@ def build_cast() -> Cast:
         unit = units[name.removesuffix("_user")]
         accounts[name] = AccountFactory.create(username=name.replace("_", "."), unit=unit, functions=functions)
     return Cast(units, accounts)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """On SQLite the tests run on a database file, as production does, not in memory.
+
+    Django hands an in-memory database's one connection to every thread of the live server, so two requests in
+    flight at once (two browser pages, or a page going back while a form is sent) interleave their transactions
+    on it and fail with "cannot start a transaction within a transaction". On a file every thread has its own
+    connection and SQLite's own locking (IMMEDIATE, busy timeout, WAL: settings.py) orders them, as in
+    production.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+    elif database["ENGINE"] == "django.db.backends.postgresql":
+        # A commit need not wait for its WAL to reach the disk: nothing of a test database must survive a crash,
+        # and the tests that commit (browser, races) then do not wait on the disk at each request.
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_media_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Each test run writes its files (uploads, exports, the contacts' stamp) under a folder of its own, never
+    under var/media: two runs at once (CI runs SQLite and PostgreSQL side by side) must not see each other's."""
+    from django.conf import settings
+
+    before = settings.MEDIA_ROOT
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    yield
+    settings.MEDIA_ROOT = before
 
 
 @pytest.fixture

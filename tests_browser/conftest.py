@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from django.db.models.signals import post_migrate
+from playwright.sync_api import expect
 
 from conftest import Cast, build_cast
 from edudb.core.guards import restore_after_flush, restore_migrated_state, set_guards
@@ -34,6 +35,7 @@ from tests_browser.helpers import (
 )
 
 HERE = __file__.rsplit("/", 1)[0]
+EXPECT_TIMEOUT_MS = 20_000
 BROWSER_FIXTURES = {"page", "context", "browser", "new_context"}
 
 
@@ -53,6 +55,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "browser: kiểm thử trình duyệt (Playwright + Chromium)")
     config.addinivalue_line("markers", "screenshots: chỉ chạy khi có tùy chọn --screenshots")
+    # An assertion waits up to this long for the page to agree (Playwright's default: 5 s). A passing test waits
+    # no longer for it; a busy machine (CI runs two suites side by side on two cores) no longer fails a slow page.
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -46,3 +46,11 @@ def test_after_the_flush_the_database_is_as_the_migrations_left_it(transactional
     assert CodeItem.objects.filter(code_list__code="trang_thai_hoc_sinh").count() == 12  # quality 0002–0003
     assert SchoolYear.objects.filter(is_current=True).exists()  # reporting 0002
     assert guard_installed()  # installed again (migration core 0003)
+
+
+def test_the_live_server_threads_open_connections_of_their_own(browser_db: Any) -> None:
+    """An in-memory SQLite database would have one connection shared by the test and every request thread, and
+    two requests at once would interleave their transactions on it (root conftest: the tests use a file)."""
+    if connection.vendor == "sqlite":
+        assert not connection.is_in_memory_db()  # type: ignore[attr-defined]  # SQLite's wrapper only
+    assert browser_db.thread.connections_override == {}
