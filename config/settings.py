@@ -158,7 +158,7 @@ EDUDB_INACTIVE_DISABLE_AFTER = timedelta(days=45)
 EDUDB_PASSWORD_HISTORY = 5
 SESSION_ENGINE = "edudb.core.sessions"
 SESSION_COOKIE_AGE = int(EDUDB_SESSION_IDLE.total_seconds())
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # the idle expiry moves on at most once a minute (accounts.middleware)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

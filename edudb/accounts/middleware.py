@@ -1,4 +1,4 @@
-"""Session rules for signed-in accounts (R10.1, R4.6): absolute lifetime, forced steps before any other page."""
+"""Session rules for signed-in accounts (R10.1, R4.6): idle and absolute lifetime, forced steps before any other page."""
 
 from __future__ import annotations
 
@@ -14,8 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 SIGNED_IN_AT = "edudb_signed_in_at"
+TOUCHED_AT = "edudb_touched_at"
 ENROL_TOTP = "edudb_enrol_totp"
 _SEEN_EVERY = 300  # seconds between writes of last_seen_at
+# Seconds between writes of the session that push its idle expiry (SESSION_COOKIE_AGE) forward. Saving it at every
+# request (SESSION_SAVE_EVERY_REQUEST) made every page view a database write — on SQLite the one write lock, taken
+# by every clerk's every click. So a session idle for SESSION_COOKIE_AGE ends, at most this much sooner, never later.
+TOUCH_EVERY = 60
 
 
 class SessionPolicyMiddleware:
@@ -27,7 +32,10 @@ class SessionPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated:
-            request.session.setdefault(SIGNED_IN_AT, timezone.now().timestamp())
+            now = timezone.now().timestamp()
+            request.session.setdefault(SIGNED_IN_AT, now)
+            if now - request.session.get(TOUCHED_AT, 0) >= TOUCH_EVERY:
+                request.session[TOUCHED_AT] = now  # saved by SessionMiddleware, with a new expiry
             response = self._enforce(request)
             if response is not None:
                 return response

@@ -7,7 +7,10 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
@@ -16,7 +19,7 @@ from rest_framework.authtoken.models import Token
 
 from conftest import Cast
 from edudb.accounts import services
-from edudb.accounts.middleware import SIGNED_IN_AT
+from edudb.accounts.middleware import SIGNED_IN_AT, TOUCH_EVERY, TOUCHED_AT
 from edudb.accounts.models import Account
 from edudb.core.models import AuditEntry
 from edudb.core.tests.factories import TEST_PASSWORD
@@ -160,8 +163,42 @@ def test_session_ends_after_the_absolute_lifetime(cast: Cast, client: Client) ->
 def test_idle_timeout_and_argon2_are_configured() -> None:
     from config import settings as production_like
 
-    assert production_like.SESSION_COOKIE_AGE == 30 * 60 and production_like.SESSION_SAVE_EVERY_REQUEST
+    assert production_like.SESSION_COOKIE_AGE == 30 * 60
     assert production_like.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def session_row(client: Client) -> Session:
+    return Session.objects.get(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value)
+
+
+def test_pages_within_a_minute_leave_the_session_unwritten(cast: Cast, client: Client) -> None:
+    """A page view is not a database write: the idle expiry moves on at most once a minute."""
+    post_login(client, "school.a1.user", TEST_PASSWORD)
+    assert client.get("/units/").status_code == 200
+    before = session_row(client).expire_date
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/units/").status_code == 200
+    writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith(("SELECT", "SAVEPOINT", "RELEASE"))]
+    assert writes == []
+    assert session_row(client).expire_date == before
+
+
+def test_a_page_a_minute_later_moves_the_idle_expiry_on(cast: Cast, client: Client) -> None:
+    post_login(client, "school.a1.user", TEST_PASSWORD)
+    session = client.session
+    session[TOUCHED_AT] = (timezone.now() - dt.timedelta(seconds=TOUCH_EVERY + 1)).timestamp()
+    session.save()
+    Session.objects.filter(pk=session.session_key).update(expire_date=timezone.now() + dt.timedelta(minutes=5))
+    assert client.get("/units/").status_code == 200
+    assert session_row(client).expire_date >= timezone.now() + settings.EDUDB_SESSION_IDLE - dt.timedelta(minutes=1)
+
+
+def test_a_session_idle_for_its_whole_age_is_over(cast: Cast, client: Client) -> None:
+    post_login(client, "school.a1.user", TEST_PASSWORD)
+    assert client.get("/units/").status_code == 200
+    Session.objects.filter(pk=session_row(client).pk).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    response = client.get("/units/")
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
 
 
 @pytest.mark.django_db
